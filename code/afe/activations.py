@@ -92,8 +92,13 @@ def _as_real_array(x: Any) -> np.ndarray:
     )
 
 
-def _finish(out: np.ndarray) -> np.ndarray:
-    """Turn a 0-d result into a NumPy scalar; leave arrays alone."""
+def _finish(out: np.ndarray, like: np.ndarray) -> np.ndarray:
+    """Return ``out`` in the dtype of the input ``like``; a 0-d result becomes a NumPy scalar.
+
+    Most operations keep float32 as float32 on their own; this makes the rule
+    hold for every function (SciPy computes float16 in float32, for instance).
+    """
+    out = np.asarray(out).astype(like.dtype, copy=False)
     return out[()] if out.ndim == 0 else out
 
 
@@ -370,7 +375,8 @@ def sigmoid(x):
 
     Reference: Rumelhart, Hinton & Williams (1986).
     """
-    return _finish(special.expit(_as_real_array(x)))
+    x = _as_real_array(x)
+    return _finish(special.expit(x), x)
 
 
 def sigmoid_derivative(x):
@@ -381,7 +387,7 @@ def sigmoid_derivative(x):
     Its maximum is 1/4, at x = 0.
     """
     x = _as_real_array(x)
-    return _finish(special.expit(x) * special.expit(-x))
+    return _finish(special.expit(x) * special.expit(-x), x)
 
 
 def sigmoid_sympy(x):
@@ -407,13 +413,15 @@ def tanh(x):
     Reference: LeCun, Bottou, Orr & Müller (1998), on why it beats the sigmoid
     in hidden layers (it is centred on 0).
     """
-    return _finish(np.tanh(_as_real_array(x)))
+    x = _as_real_array(x)
+    return _finish(np.tanh(x), x)
 
 
 def tanh_derivative(x):
     """Derivative of tanh: tanh'(x) = 1 − tanh²(x), at most 1 (at x = 0)."""
-    t = np.tanh(_as_real_array(x))
-    return _finish(1 - t * t)
+    x = _as_real_array(x)
+    t = np.tanh(x)
+    return _finish(1 - t * t, x)
 
 
 def tanh_sympy(x):
@@ -438,13 +446,14 @@ def relu(x):
 
     Reference: Glorot, Bordes & Bengio (2011), Deep Sparse Rectifier Neural Networks.
     """
-    return _finish(np.maximum(_as_real_array(x), 0))
+    x = _as_real_array(x)
+    return _finish(np.maximum(x, 0), x)
 
 
 def relu_derivative(x):
     """Derivative of ReLU: 1 for x > 0, 0 for x ≤ 0 (0 at the kink, as TensorFlow)."""
     x = _as_real_array(x)
-    return _finish(_nan_through(x, np.where(x > 0, 1, 0)))
+    return _finish(_nan_through(x, np.where(x > 0, 1, 0)), x)
 
 
 def relu_sympy(x):
@@ -480,14 +489,14 @@ def leaky_relu(x, alpha=0.2):
     x = _as_real_array(x)
     if alpha == 0.0:  # 0 · (−inf) would be NaN; the limit is ReLU's 0
         return relu(x)
-    return _finish(np.where(x > 0, x, alpha * x))
+    return _finish(np.where(x > 0, x, alpha * x), x)
 
 
 def leaky_relu_derivative(x, alpha=0.2):
     """Derivative of Leaky ReLU: 1 for x > 0, α for x ≤ 0 (α at the kink, as TensorFlow)."""
     alpha = _real_param("alpha", alpha)
     x = _as_real_array(x)
-    return _finish(_nan_through(x, np.where(x > 0, 1.0, alpha)))
+    return _finish(_nan_through(x, np.where(x > 0, 1.0, alpha)), x)
 
 
 def leaky_relu_sympy(x, alpha=0.2):
@@ -520,7 +529,7 @@ def elu(x, alpha=1.0):
     alpha = _real_param("alpha", alpha)
     x = _as_real_array(x)
     # expm1 only sees x ≤ 0, so large positive inputs cannot overflow it.
-    return _finish(np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))))
+    return _finish(np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))), x)
 
 
 def elu_derivative(x, alpha=1.0):
@@ -531,7 +540,7 @@ def elu_derivative(x, alpha=1.0):
     """
     alpha = _real_param("alpha", alpha)
     x = _as_real_array(x)
-    return _finish(np.where(x > 0, 1, alpha * np.exp(np.minimum(x, 0))))
+    return _finish(np.where(x > 0, 1, alpha * np.exp(np.minimum(x, 0))), x)
 
 
 def elu_sympy(x, alpha=1.0):
@@ -569,7 +578,8 @@ def selu(x, alpha=SELU_ALPHA, scale=SELU_SCALE):
     """
     alpha = _real_param("alpha", alpha, positive=True)
     scale = _real_param("scale", scale, positive=True)
-    return _finish(scale * _as_real_array(elu(x, alpha)))
+    x = _as_real_array(x)
+    return _finish(scale * np.asarray(elu(x, alpha)), x)
 
 
 def selu_derivative(x, alpha=SELU_ALPHA, scale=SELU_SCALE):
@@ -580,7 +590,7 @@ def selu_derivative(x, alpha=SELU_ALPHA, scale=SELU_SCALE):
     alpha = _real_param("alpha", alpha, positive=True)
     scale = _real_param("scale", scale, positive=True)
     x = _as_real_array(x)
-    return _finish(scale * np.where(x >= 0, 1, alpha * np.exp(np.minimum(x, 0))))
+    return _finish(scale * np.where(x >= 0, 1, alpha * np.exp(np.minimum(x, 0))), x)
 
 
 def selu_sympy(x, alpha=SELU_ALPHA, scale=SELU_SCALE):
@@ -621,13 +631,13 @@ def gelu(x):
     Reference: Hendrycks & Gimpel (2016).
     """
     x = _as_real_array(x)
-    return _finish(_times_vanishing(x, special.ndtr(x)))
+    return _finish(_times_vanishing(x, special.ndtr(x)), x)
 
 
 def gelu_derivative(x):
     """Derivative of GELU: Φ(x) + x·φ(x), φ the standard normal density."""
     x = _as_real_array(x)
-    return _finish(special.ndtr(x) + _times_vanishing(x, _std_normal_pdf(x)))
+    return _finish(special.ndtr(x) + _times_vanishing(x, _std_normal_pdf(x)), x)
 
 
 def gelu_sympy(x):
@@ -658,7 +668,7 @@ def gelu_tanh(x):
     """
     x = _as_real_array(x)
     u, _ = _gelu_tanh_inner(x)
-    return _finish(_times_vanishing(x, special.expit(2 * u)))
+    return _finish(_times_vanishing(x, special.expit(2 * u)), x)
 
 
 def gelu_tanh_derivative(x):
@@ -672,7 +682,7 @@ def gelu_tanh_derivative(x):
     u, xc = _gelu_tanh_inner(x)
     s = special.expit(2 * u)
     du = _SQRT_2_OVER_PI * (1 + 3 * _GELU_CUBIC * xc * xc)
-    return _finish(s + _times_vanishing(2 * x * du, s * special.expit(-2 * u)))
+    return _finish(s + _times_vanishing(2 * x * du, s * special.expit(-2 * u)), x)
 
 
 def gelu_tanh_sympy(x):
@@ -694,14 +704,14 @@ def gelu_sigmoid(x):
     Reference: Hendrycks & Gimpel (2016), section 2.
     """
     x = _as_real_array(x)
-    return _finish(_times_vanishing(x, special.expit(_GELU_SIGMOID * x)))
+    return _finish(_times_vanishing(x, special.expit(_GELU_SIGMOID * x)), x)
 
 
 def gelu_sigmoid_derivative(x):
     """Derivative of the sigmoid approximation: σ(1.702x) + 1.702x·σ(1.702x)σ(−1.702x)."""
     x = _as_real_array(x)
     s, t = special.expit(_GELU_SIGMOID * x), special.expit(-_GELU_SIGMOID * x)
-    return _finish(s + _times_vanishing(_GELU_SIGMOID * x, s * t))
+    return _finish(s + _times_vanishing(_GELU_SIGMOID * x, s * t), x)
 
 
 def gelu_sigmoid_sympy(x):
@@ -728,14 +738,14 @@ def silu(x):
     References: Elfwing, Uchibe & Doya (2018); Ramachandran, Zoph & Le (2017).
     """
     x = _as_real_array(x)
-    return _finish(_times_vanishing(x, special.expit(x)))
+    return _finish(_times_vanishing(x, special.expit(x)), x)
 
 
 def silu_derivative(x):
     """Derivative of SiLU: σ(x)(1 + x(1 − σ(x))) = σ(x) + x·σ(x)σ(−x)."""
     x = _as_real_array(x)
     s, t = special.expit(x), special.expit(-x)
-    return _finish(s + _times_vanishing(x, s * t))
+    return _finish(s + _times_vanishing(x, s * t), x)
 
 
 def silu_sympy(x):
@@ -756,17 +766,19 @@ def silu_keras():
 def softplus(x):
     """Softplus, a smooth ReLU.
 
-    softplus(x) = ln(1 + e^x), computed as ``logaddexp(0, x)`` so that e^x
-    never overflows.
+    softplus(x) = ln(1 + e^x), computed as max(x, 0) + ln(1 + e^(−|x|)), the same
+    number, so that the exponential never overflows.
 
     Reference: Dugas, Bengio, Bélisle, Nadeau & Garcia (2001).
     """
-    return _finish(np.logaddexp(0, _as_real_array(x)))
+    x = _as_real_array(x)
+    return _finish(np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x))), x)
 
 
 def softplus_derivative(x):
     """Derivative of softplus: the sigmoid, softplus'(x) = σ(x)."""
-    return _finish(special.expit(_as_real_array(x)))
+    x = _as_real_array(x)
+    return _finish(special.expit(x), x)
 
 
 def softplus_sympy(x):
@@ -791,13 +803,14 @@ def relu6(x):
 
     Reference: Krizhevsky (2010), Convolutional Deep Belief Networks on CIFAR-10.
     """
-    return _finish(np.clip(_as_real_array(x), 0, 6))
+    x = _as_real_array(x)
+    return _finish(np.clip(x, 0, 6), x)
 
 
 def relu6_derivative(x):
     """Derivative of ReLU6: 1 for 0 < x < 6, else 0 (0 at both kinks, as TensorFlow)."""
     x = _as_real_array(x)
-    return _finish(_nan_through(x, np.where((x > 0) & (x < 6), 1, 0)))
+    return _finish(_nan_through(x, np.where((x > 0) & (x < 6), 1, 0)), x)
 
 
 def relu6_sympy(x):
