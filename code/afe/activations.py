@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
@@ -54,6 +55,7 @@ __all__ = [
     "NAMES",
     "SELU_ALPHA",
     "SELU_SCALE",
+    "describe",
     "get",
     "spec",
 ]
@@ -166,6 +168,18 @@ class Reference:
     def __str__(self) -> str:
         return f"{self.authors} ({self.year}). {self.title}. {self.url}"
 
+    @property
+    def short(self) -> str:
+        """Author-year form: ``Maas et al. (2013)``, ``Hendrycks & Gimpel (2016)``."""
+        surnames = re.findall(r"(\S+), [A-Z]\.", self.authors)
+        if len(surnames) == 1:
+            who = surnames[0]
+        elif len(surnames) == 2:
+            who = " & ".join(surnames)
+        else:
+            who = f"{surnames[0]} et al."
+        return f"{who} ({self.year})"
+
 
 @dataclass(frozen=True)
 class Param:
@@ -200,7 +214,7 @@ class ActivationSpec:
             ``keras.ops``).
         params: the parameters, in order.
         kinks: points where the function has a corner (derivative undefined).
-        kink_rule: the derivative convention used at the kinks.
+        kink_rule: the derivative used at the kinks (always TensorFlow's value).
         monotonic: whether the function is non-decreasing for every valid
             parameter value.
         references: the papers it comes from.
@@ -216,7 +230,7 @@ class ActivationSpec:
     keras_builtin: str | None
     params: tuple[Param, ...] = ()
     kinks: tuple[float, ...] = ()
-    kink_rule: str = "smooth: no kinks"
+    kink_rule: str = "none (smooth)"
     monotonic: bool = True
     references: tuple[Reference, ...] = ()
     aliases: tuple[str, ...] = ()
@@ -857,21 +871,21 @@ _register(ActivationSpec(
 _register(ActivationSpec(
     "relu", "ReLU", relu, relu_derivative, relu_sympy, relu_keras,
     "keras.activations.relu(x)",
-    kinks=(0.0,), kink_rule="ReLU'(0) = 0 (the left slope), as TensorFlow",
+    kinks=(0.0,), kink_rule="f'(0) = 0 (left slope)",
     references=(GLOROT_2011,),
 ))
 _register(ActivationSpec(
     "leaky_relu", "Leaky ReLU", leaky_relu, leaky_relu_derivative, leaky_relu_sympy,
     leaky_relu_keras, "keras.activations.leaky_relu(x, negative_slope=alpha)",
     params=(_ALPHA_LEAKY,), kinks=(0.0,),
-    kink_rule="LReLU'(0) = alpha (the left slope), as TensorFlow",
+    kink_rule="f'(0) = α (left slope)",
     references=(MAAS_2013,), aliases=("leaky-relu", "lrelu"),
 ))
 _register(ActivationSpec(
     "elu", "ELU", elu, elu_derivative, elu_sympy, elu_keras,
     "keras.activations.elu(x, alpha=alpha)",
     params=(_ALPHA_ELU,), kinks=(0.0,),
-    kink_rule="ELU'(0) = alpha (the left slope), as TensorFlow; smooth when alpha = 1",
+    kink_rule="f'(0) = α (left slope); smooth if α = 1",
     references=(CLEVERT_2015,),
 ))
 _register(ActivationSpec(
@@ -883,7 +897,7 @@ _register(ActivationSpec(
         Param("scale", SELU_SCALE, r"\lambda", "overall scale",
               positive=True, tunable=False, unicode="λ"),
     ),
-    kinks=(0.0,), kink_rule="SELU'(0) = lambda (the right slope), as TensorFlow",
+    kinks=(0.0,), kink_rule="f'(0) = λ (right slope)",
     references=(KLAMBAUER_2017,),
 ))
 _register(ActivationSpec(
@@ -914,7 +928,7 @@ _register(ActivationSpec(
 _register(ActivationSpec(
     "relu6", "ReLU6", relu6, relu6_derivative, relu6_sympy, relu6_keras,
     "keras.activations.relu6(x)",
-    kinks=(0.0, 6.0), kink_rule="ReLU6'(0) = ReLU6'(6) = 0, as TensorFlow",
+    kinks=(0.0, 6.0), kink_rule="f'(0) = f'(6) = 0",
     references=(KRIZHEVSKY_2010,),
 ))
 
@@ -941,6 +955,21 @@ def spec(name: str) -> ActivationSpec:
         raise UnknownActivationError(
             f"unknown activation {name!r}; valid names: {valid}; aliases: {aliases}"
         ) from None
+
+
+def describe() -> list[dict[str, str]]:
+    """One row per registered activation: what it is, its parameters, kink rule, Keras twin, paper."""
+    return [
+        {
+            "activation": spec.title,
+            "name": spec.name,
+            "parameters": ", ".join(f"{p.name}={p.default!r}" for p in spec.params) or "none",
+            "kink rule": spec.kink_rule,
+            "Keras twin": spec.keras_builtin or "keras.ops expression (no built-in)",
+            "paper": "; ".join(r.short for r in spec.references),
+        }
+        for spec in REGISTRY.values()
+    ]
 
 
 def get(name: str, **params: Any) -> Activation:

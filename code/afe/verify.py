@@ -41,6 +41,7 @@ __all__ = [
     "TOLERANCE",
     "CheckRow",
     "four_way_check",
+    "kink_table",
     "scaled_error",
     "test_grid",
     "tf_gradient",
@@ -252,3 +253,20 @@ def four_way_check(cases: Iterable[tuple[str, dict[str, float]]] = CASES) -> lis
         ``pandas.DataFrame([r.as_dict() for r in rows])``.
     """
     return [check_one(name, **params) for name, params in cases]
+
+
+def kink_table() -> list[dict[str, Any]]:
+    """At every kink of every activation: the derivative from NumPy, SymPy and TensorFlow, and the rule."""
+    rows = []
+    for name in activations.NAMES:
+        act = activations.get(name)
+        if not act.spec.kinks:
+            continue
+        xs = np.array(act.spec.kinks)
+        sympy_values = symbolic.evaluate(symbolic.derive(name).derivative, xs)
+        tf_grad = tf_gradient(act, xs)
+        for x, ours, sym, tfv in zip(xs, act.derivative(xs), sympy_values, tf_grad):
+            rows.append({"activation": act.label(), "x": float(x), "numpy": float(ours),
+                         "sympy": float(sym), "tensorflow": float(tfv),
+                         "rule": act.spec.kink_rule})
+    return rows

@@ -32,7 +32,7 @@ def test_every_entry_has_all_four_faces(name):
     assert callable(spec.sympy) and callable(spec.keras)
     assert spec.references and all(r.key and r.url.startswith("http") for r in spec.references)
     assert spec.numpy.__doc__ and spec.derivative.__doc__
-    assert (spec.kinks == ()) == (spec.kink_rule == "smooth: no kinks")
+    assert (spec.kinks == ()) == (spec.kink_rule == "none (smooth)")
 
 
 def test_aliases_and_case_resolve_to_the_same_entry():

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Create (or update) the book's virtual environment in .venv.
+# Usage: bash scripts/setup-env.sh [requirements file]   (default: requirements.txt)
+# Sourced by build.sh and test.sh; needs only Python 3.10-3.12 with pip.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+reqs="${1:-requirements.txt}"
+venv="${AFE_VENV:-.venv}"
+python="${PYTHON:-}"
+if [ -z "$python" ]; then
+  for candidate in python3.11 python3.12 python3.10 python3; do
+    if command -v "$candidate" >/dev/null 2>&1; then python="$candidate"; break; fi
+  done
+fi
+[ -n "$python" ] || { echo "setup-env: no python3 found" >&2; exit 1; }
+
+if [ ! -x "$venv/bin/python" ]; then
+  echo "setup-env: creating $venv with $("$python" --version 2>&1)"
+  "$python" -m venv "$venv"
+fi
+
+# Reinstall only when a requirements file changed since the last install.
+stamp="$venv/.afe-installed"
+want="$(cat "$reqs" requirements.txt constraints.txt code/pyproject.toml | sha256sum | cut -d' ' -f1) $reqs"
+if [ ! -f "$stamp" ] || ! grep -qxF "$want" "$stamp"; then
+  echo "setup-env: installing $reqs (a few minutes the first time)"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+    -r "$reqs" -c constraints.txt 2>&1 | grep -v "^WARNING: Location" || true
+  "$venv/bin/python" -c "import afe, tensorflow, jupyter_book" \
+    || { echo "setup-env: the install did not complete" >&2; exit 1; }
+  echo "$want" >> "$stamp"
+fi
