@@ -120,7 +120,7 @@ def _server_reachable(address: tuple[str, int], timeout: float) -> bool:
         try:
             socket.create_connection(address, timeout=timeout).close()
             result.append(True)
-        except OSError:
+        except Exception:  # no network, refused, timed out: all mean "not reachable"
             result.append(False)
 
     thread = threading.Thread(target=probe, daemon=True)

@@ -2,6 +2,7 @@
 
 import shutil
 import socket
+import threading
 import time
 
 import numpy as np
@@ -138,10 +139,14 @@ def test_unknown_source_is_refused(monkeypatch):
 
 
 def test_probe_gives_up_within_its_timeout(monkeypatch):
+    released = threading.Event()
+
     def hang(address, timeout):
-        time.sleep(5)
+        released.wait(10)
+        raise OSError("gave up")
 
     monkeypatch.setattr(socket, "create_connection", hang)
     start = time.monotonic()
     assert data._server_reachable(("example.invalid", 443), timeout=0.3) is False
     assert time.monotonic() - start < 2
+    released.set()  # let the probe thread finish inside this test
