@@ -219,6 +219,10 @@ class ActivationSpec:
             parameter value.
         references: the papers it comes from.
         aliases: other names that :func:`get` accepts.
+        initializer: the Keras weight initializer usually paired with it:
+            ``glorot_normal`` for the sigmoid-like functions (Glorot & Bengio
+            derived it for them), ``lecun_normal`` for SELU (its
+            self-normalization assumes it), ``he_normal`` for the ReLU family.
     """
 
     name: str
@@ -234,6 +238,7 @@ class ActivationSpec:
     monotonic: bool = True
     references: tuple[Reference, ...] = ()
     aliases: tuple[str, ...] = ()
+    initializer: str = "he_normal"
 
     @property
     def defaults(self) -> dict[str, float]:
@@ -861,12 +866,12 @@ _ALIASES: dict[str, str] = {}
 _register(ActivationSpec(
     "sigmoid", "Sigmoid", sigmoid, sigmoid_derivative, sigmoid_sympy, sigmoid_keras,
     "keras.activations.sigmoid(x)",
-    references=(RUMELHART_1986,), aliases=("logistic",),
+    references=(RUMELHART_1986,), aliases=("logistic",), initializer="glorot_normal",
 ))
 _register(ActivationSpec(
     "tanh", "Tanh", tanh, tanh_derivative, tanh_sympy, tanh_keras,
     "keras.activations.tanh(x)",
-    references=(LECUN_1998,),
+    references=(LECUN_1998,), initializer="glorot_normal",
 ))
 _register(ActivationSpec(
     "relu", "ReLU", relu, relu_derivative, relu_sympy, relu_keras,
@@ -898,7 +903,7 @@ _register(ActivationSpec(
               positive=True, tunable=False, unicode="λ"),
     ),
     kinks=(0.0,), kink_rule="f'(0) = λ (right slope)",
-    references=(KLAMBAUER_2017,),
+    references=(KLAMBAUER_2017,), initializer="lecun_normal",
 ))
 _register(ActivationSpec(
     "gelu", "GELU", gelu, gelu_derivative, gelu_sympy, gelu_keras,

