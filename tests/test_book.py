@@ -80,6 +80,7 @@ def test_chapters_show_no_errors(html, path):
     raw, text = page_text(html, f"chapters/{path.stem}")
     assert "output traceback" not in raw, f"{path.name}: a cell shows a traceback"
     assert "output stderr" not in raw, f"{path.name}: a cell writes to stderr"
+    assert "WARNING:" not in text, f"{path.name}: a library warning is printed in the page"
 
 
 def test_math_is_served_locally(html):

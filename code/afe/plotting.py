@@ -7,14 +7,15 @@ Functions return a :class:`matplotlib.figure.Figure` and never call ``show``.
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
 
 from . import activations
 
-__all__ = ["STYLE", "COLORS", "color_of", "use_book_style", "activation_grid"]
+__all__ = ["STYLE", "COLORS", "color_of", "use_book_style", "activation_grid",
+           "function_plot", "lines"]
 
 #: Matplotlib settings for every figure of the book.
 STYLE = {
@@ -76,5 +77,71 @@ def activation_grid(acts: Iterable[str | activations.Activation],
     for ax in axes[-1]:
         ax.set_xlabel("x")
     axes.flat[0].legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def function_plot(acts: Iterable[str | activations.Activation], x: Sequence[float] | None = None,
+                  derivative: bool = True, title: str | None = None) -> plt.Figure:
+    """Activations (solid) and, optionally, their derivatives (dashed) on one pair of axes."""
+    acts = [activations.get(a) if isinstance(a, str) else a for a in acts]
+    x = np.linspace(-8, 8, 801) if x is None else np.asarray(x, dtype=float)
+    fig, ax = plt.subplots()
+    for act in acts:
+        c = color_of(act.name)
+        ax.plot(x, act(x), color=c, label=act.label())
+        if derivative:
+            ax.plot(x, act.derivative(x), color=c, linestyle="--", linewidth=1.4,
+                    label=f"{act.label()}′")
+    ax.axhline(0, color="black", linewidth=0.6)
+    ax.axvline(0, color="black", linewidth=0.6)
+    ax.set_xlabel("x")
+    ax.legend()
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def lines(panels: Mapping[str, Mapping[str, Sequence[float]]], *, xlabel: str, ylabel: str,
+          logy: bool = False, x: Sequence[float] | None = None,
+          colors: Mapping[str, str] | None = None, ncols: int | None = None,
+          sharey: bool = True, legend: str = "first") -> plt.Figure:
+    """One or more panels of line plots.
+
+    Args:
+        panels: panel title -> (series label -> y values); an empty title
+            gives an untitled single panel.
+        xlabel, ylabel: axis labels.
+        logy: logarithmic y axis.
+        x: shared x values (default: 0, 1, 2, ...).
+        colors: series label -> colour (a registry name's colour, say);
+            unlisted series take matplotlib's cycle.
+        ncols: panels per row (default: all in one row).
+        sharey: one y scale for all panels.
+        legend: ``"first"`` (a legend on the first panel only) or ``"all"``.
+    """
+    if legend not in ("first", "all"):
+        raise ValueError(f"legend must be 'first' or 'all', got {legend!r}")
+    ncols = ncols or len(panels)
+    nrows = -(-len(panels) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols + 0.6, 3.2 * nrows),
+                             squeeze=False, sharey=sharey)
+    for ax, (title, series) in zip(axes.flat, panels.items()):
+        for label, ys in series.items():
+            ys = np.asarray(ys, dtype=float)
+            xs = np.arange(len(ys)) if x is None else np.asarray(x)
+            ax.plot(xs, ys, label=label, color=(colors or {}).get(label))
+        if logy:
+            ax.set_yscale("log")
+        if title:
+            ax.set_title(title)
+        ax.set_xlabel(xlabel)
+    for ax in axes[:, 0]:
+        ax.set_ylabel(ylabel)
+    for ax in list(axes.flat)[len(panels):]:
+        ax.set_visible(False)
+    for ax in list(axes.flat)[: 1 if legend == "first" else len(panels)]:
+        ax.legend(fontsize=8)
     fig.tight_layout()
     return fig

@@ -96,7 +96,9 @@ def train(model_args: Mapping, clip: Mapping[str, float], x: np.ndarray, y: np.n
         first.append(float(first_norm))
     losses = np.array(losses)
     bad = np.flatnonzero(~np.isfinite(losses))
-    probs = model.predict(x32, verbose=0, batch_size=1024)
+    # Calling the model directly (not model.predict, which traces a new function
+    # for every fresh model and warns about retracing).
+    probs = np.asarray(model(tf.constant(x32), training=False))
     return {
         "loss": losses,
         "grad_norm": np.array(norms),
