@@ -1,0 +1,49 @@
+"""Figure helpers and the notebook glue helper."""
+
+import sys
+
+import matplotlib.pyplot as plt
+import pytest
+
+from afe import NAMES, book, plotting
+
+
+def test_every_activation_has_a_colour():
+    assert set(plotting.COLORS) == set(NAMES)
+    assert plotting.color_of("swish") == plotting.COLORS["silu"]
+
+
+def test_activation_grid_draws_one_panel_per_activation():
+    fig = plotting.activation_grid(NAMES, ncols=4)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(visible) == len(NAMES)
+    assert [ax.get_title() for ax in visible][:3] == ["Sigmoid", "Tanh", "ReLU"]
+    plt.close(fig)
+
+
+def test_function_plot_draws_function_and_derivative():
+    fig = plotting.function_plot(["sigmoid", "relu"])
+    assert len(fig.axes[0].get_lines()) == 4 + 2  # two curves each, plus the two axis lines
+    plt.close(fig)
+
+
+def test_lines_panels_and_legends():
+    fig = plotting.lines({"a": {"x": [1, 2], "y": [2, 1]}, "b": {"x": [1, 1]}},
+                         xlabel="step", ylabel="loss", logy=True, legend="all")
+    assert [ax.get_title() for ax in fig.axes] == ["a", "b"]
+    assert all(ax.get_legend() is not None for ax in fig.axes)
+    assert fig.axes[0].get_yscale() == "log"
+    plt.close(fig)
+    with pytest.raises(ValueError, match="legend"):
+        plotting.lines({"": {"x": [1]}}, xlabel="", ylabel="", legend="none")
+
+
+def test_glue_without_myst_nb_shows_figures_and_closes_them(monkeypatch):
+    shown = []
+    monkeypatch.setitem(sys.modules, "myst_nb", None)  # as on Colab: the import fails
+    monkeypatch.setattr("IPython.display.display", lambda value: shown.append(value))
+    fig = plt.figure()
+    book.glue("a-figure", fig)
+    book.glue("a-number", 3.0)
+    assert shown == [fig]
+    assert not plt.fignum_exists(fig.number)
