@@ -8,7 +8,7 @@ import pytest
 from afe import activations as A
 from afe import initializers, verify
 from afe.data import as_vectors, load_mnist
-from afe.experiments import chain, clipping, layer_speed, sigmoid
+from afe.experiments import chain, clipping, layer_speed, mlp, sigmoid
 
 tf = pytest.importorskip("tensorflow")
 
@@ -37,13 +37,14 @@ def test_unknown_initializer_is_refused():
 
 # --- the NumPy MLP ------------------------------------------------------------
 
+@pytest.mark.parametrize("output", mlp.OUTPUTS)
 @pytest.mark.parametrize("hidden", ["sigmoid", "tanh", "relu", "elu", "selu", "gelu"])
-def test_backprop_matches_tensorflow_autodiff(hidden):
+def test_backprop_matches_tensorflow_autodiff(hidden, output):
     rng = np.random.default_rng(1)
-    net = layer_speed.init_mlp((6, 5, 4, 3), hidden, bias_init="normal", seed=2)
+    net = mlp.init_mlp((6, 5, 4, 3), hidden, bias_init="normal", output=output, seed=2)
     x = rng.uniform(size=(7, 6))
     y = np.eye(3)[rng.integers(0, 3, 7)]
-    grad_w, grad_b = layer_speed.gradients(net, x, y)
+    grad_w, grad_b = mlp.gradients(net, x, y)
 
     ws = [tf.Variable(w) for w in net.weights]
     bs = [tf.Variable(b) for b in net.biases]
@@ -52,29 +53,51 @@ def test_backprop_matches_tensorflow_autodiff(hidden):
         a = tf.constant(x)
         for l, (w, b) in enumerate(zip(ws, bs)):
             z = a @ tf.transpose(w) + b
-            a = tf.sigmoid(z) if l == len(ws) - 1 else act(z)
-        c = tf.reduce_mean(tf.reduce_sum(
-            tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.constant(y), logits=z), axis=1))
+            if l < len(ws) - 1:
+                a = act(z)
+        if output == "sigmoid":
+            per_row = tf.reduce_sum(
+                tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.constant(y), logits=z), axis=1)
+        else:
+            per_row = tf.nn.softmax_cross_entropy_with_logits(labels=tf.constant(y), logits=z)
+        c = tf.reduce_mean(per_row)
     tw, tb = tape.gradient(c, [ws, bs])
     # TensorFlow's own GELU is float32-accurate (see verify.KNOWN_DEVIATIONS).
     rtol = 1e-5 if (hidden, "derivative_vs_autodiff") in verify.KNOWN_DEVIATIONS else 1e-9
     for ours, theirs in zip(grad_w + grad_b, tw + tb):
         np.testing.assert_allclose(ours, theirs.numpy(), rtol=rtol, atol=1e-12)
-    assert layer_speed.cost(net, x, y) == pytest.approx(float(c), rel=rtol)
+    assert mlp.cost(net, x, y) == pytest.approx(float(c), rel=rtol)
+
+
+def test_sgd_with_l2_learns_and_shrinks_weights(digits):
+    x, y = digits
+    plain = mlp.train_sgd(mlp.init_mlp((784, 32, 10), "relu", output="softmax", seed=0),
+                          x, y, epochs=3, lr=0.1)
+    decayed = mlp.train_sgd(mlp.init_mlp((784, 32, 10), "relu", output="softmax", seed=0),
+                            x, y, epochs=3, lr=0.1, l2=0.01)
+    assert mlp.accuracy(plain, x, y) > 0.7  # chance is 0.1
+    assert np.linalg.norm(decayed.weights[0]) < np.linalg.norm(plain.weights[0])
+
+
+def test_constant_bias_applies_to_hidden_layers_only():
+    net = mlp.init_mlp((5, 4, 3, 2), "relu", bias_init=0.1)
+    assert [b.tolist() for b in net.biases] == [[0.1] * 4, [0.1] * 3, [0.0] * 2]
+    with pytest.raises(ValueError, match="output"):
+        mlp.init_mlp((5, 2), "relu", output="linear")
 
 
 def test_init_mlp_refuses_bad_arguments():
     with pytest.raises(ValueError, match="sizes"):
-        layer_speed.init_mlp((784,), "relu")
+        mlp.init_mlp((784,), "relu")
     with pytest.raises(ValueError, match="bias_init"):
-        layer_speed.init_mlp((4, 3), "relu", bias_init="ones")
+        mlp.init_mlp((4, 3), "relu", bias_init="ones")
     with pytest.raises(A.UnknownActivationError):
-        layer_speed.init_mlp((4, 3), "relu7")
+        mlp.init_mlp((4, 3), "relu7")
 
 
 def test_init_uses_the_registry_initializer_by_default():
-    selu = layer_speed.init_mlp((2000, 300), "selu", seed=0)
-    relu = layer_speed.init_mlp((2000, 300), "relu", seed=0)
+    selu = mlp.init_mlp((2000, 300), "selu", seed=0)
+    relu = mlp.init_mlp((2000, 300), "relu", seed=0)
     assert np.var(selu.weights[0]) == pytest.approx(1 / 2000, rel=0.03)
     assert np.var(relu.weights[0]) == pytest.approx(2 / 2000, rel=0.03)
 
