@@ -104,9 +104,13 @@ def _finish(out: np.ndarray, like: np.ndarray) -> np.ndarray:
     return out[()] if out.ndim == 0 else out
 
 
-def _nan_through(x: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """``values`` in ``x``'s dtype, with NaN wherever ``x`` is NaN."""
-    return np.where(np.isnan(x), x, values).astype(x.dtype, copy=False)
+def _step(x: np.ndarray) -> np.ndarray:
+    """1 for x > 0, 0 for x ≤ 0, NaN for NaN, in ``x``'s dtype.
+
+    sign(max(x, 0)) is that step in two fast passes; max and sign both pass
+    NaN through, which a comparison such as ``x > 0`` would turn into False.
+    """
+    return np.sign(np.maximum(x, 0))
 
 
 def _times_vanishing(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -472,7 +476,7 @@ def relu(x):
 def relu_derivative(x):
     """Derivative of ReLU: 1 for x > 0, 0 for x ≤ 0 (0 at the kink, as TensorFlow)."""
     x = _as_real_array(x)
-    return _finish(_nan_through(x, np.where(x > 0, 1, 0)), x)
+    return _finish(_step(x), x)
 
 
 def relu_sympy(x):
@@ -508,14 +512,17 @@ def leaky_relu(x, alpha=0.2):
     x = _as_real_array(x)
     if alpha == 0.0:  # 0 · (−inf) would be NaN; the limit is ReLU's 0
         return relu(x)
-    return _finish(np.where(x > 0, x, alpha * x), x)
+    # For α ≤ 1 the larger of x and αx is x when x > 0 and αx otherwise (for
+    # α > 1 the smaller one is): one branch-free pass instead of a select.
+    pick = np.maximum if alpha <= 1 else np.minimum
+    return _finish(pick(x, alpha * x), x)
 
 
 def leaky_relu_derivative(x, alpha=0.2):
     """Derivative of Leaky ReLU: 1 for x > 0, α for x ≤ 0 (α at the kink, as TensorFlow)."""
     alpha = _real_param("alpha", alpha)
     x = _as_real_array(x)
-    return _finish(_nan_through(x, np.where(x > 0, 1.0, alpha)), x)
+    return _finish(alpha + (1 - alpha) * _step(x), x)
 
 
 def leaky_relu_sympy(x, alpha=0.2):
@@ -547,8 +554,10 @@ def elu(x, alpha=1.0):
     """
     alpha = _real_param("alpha", alpha)
     x = _as_real_array(x)
-    # expm1 only sees x ≤ 0, so large positive inputs cannot overflow it.
-    return _finish(np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))), x)
+    # The positive part plus α(e^x − 1) of the negative part: each term is 0
+    # where the other branch applies, and expm1 never sees a positive input,
+    # so nothing can overflow.
+    return _finish(np.maximum(x, 0) + alpha * np.expm1(np.minimum(x, 0)), x)
 
 
 def elu_derivative(x, alpha=1.0):
@@ -559,7 +568,8 @@ def elu_derivative(x, alpha=1.0):
     """
     alpha = _real_param("alpha", alpha)
     x = _as_real_array(x)
-    return _finish(np.where(x > 0, 1, alpha * np.exp(np.minimum(x, 0))), x)
+    # α·e^x on the left; on the right e^min(x, 0) = 1, and the step adds 1 − α.
+    return _finish(alpha * np.exp(np.minimum(x, 0)) + (1 - alpha) * _step(x), x)
 
 
 def elu_sympy(x, alpha=1.0):
@@ -609,7 +619,8 @@ def selu_derivative(x, alpha=SELU_ALPHA, scale=SELU_SCALE):
     alpha = _real_param("alpha", alpha, positive=True)
     scale = _real_param("scale", scale, positive=True)
     x = _as_real_array(x)
-    return _finish(scale * np.where(x >= 0, 1, alpha * np.exp(np.minimum(x, 0))), x)
+    left = _step(-x)  # 1 for x < 0, 0 for x ≥ 0: the kink belongs to the right branch
+    return _finish(scale * (alpha * np.exp(np.minimum(x, 0)) * left + (1 - left)), x)
 
 
 def selu_sympy(x, alpha=SELU_ALPHA, scale=SELU_SCALE):
@@ -829,7 +840,7 @@ def relu6(x):
 def relu6_derivative(x):
     """Derivative of ReLU6: 1 for 0 < x < 6, else 0 (0 at both kinks, as TensorFlow)."""
     x = _as_real_array(x)
-    return _finish(_nan_through(x, np.where((x > 0) & (x < 6), 1, 0)), x)
+    return _finish(_step(x) * (x < 6), x)
 
 
 def relu6_sympy(x):
