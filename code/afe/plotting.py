@@ -11,11 +11,12 @@ from typing import Iterable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib import ticker
 
 from . import activations
 
 __all__ = ["STYLE", "COLORS", "color_of", "use_book_style", "activation_grid",
-           "function_plot", "lines"]
+           "function_plot", "lines", "barh"]
 
 #: Matplotlib settings for every figure of the book.
 STYLE = {
@@ -82,13 +83,18 @@ def activation_grid(acts: Iterable[str | activations.Activation],
 
 
 def function_plot(acts: Iterable[str | activations.Activation], x: Sequence[float] | None = None,
-                  derivative: bool = True, title: str | None = None) -> plt.Figure:
-    """Activations (solid) and, optionally, their derivatives (dashed) on one pair of axes."""
+                  derivative: bool = True, title: str | None = None,
+                  colors: Sequence[str] | None = None) -> plt.Figure:
+    """Activations (solid) and, optionally, their derivatives (dashed) on one pair of axes.
+
+    ``colors`` overrides the registry colours, one per activation (useful when
+    one activation is drawn with several parameter values).
+    """
     acts = [activations.get(a) if isinstance(a, str) else a for a in acts]
     x = np.linspace(-8, 8, 801) if x is None else np.asarray(x, dtype=float)
     fig, ax = plt.subplots()
-    for act in acts:
-        c = color_of(act.name)
+    for i, act in enumerate(acts):
+        c = colors[i] if colors is not None else color_of(act.name)
         ax.plot(x, act(x), color=c, label=act.label())
         if derivative:
             ax.plot(x, act.derivative(x), color=c, linestyle="--", linewidth=1.4,
@@ -143,5 +149,45 @@ def lines(panels: Mapping[str, Mapping[str, Sequence[float]]], *, xlabel: str, y
         ax.set_visible(False)
     for ax in list(axes.flat)[: 1 if legend == "first" else len(panels)]:
         ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def barh(panels: Mapping[str, Mapping[str, float]], *, xlabel: str, logx: bool = False,
+         colors: Mapping[str, str] | None = None, reference: float | None = None,
+         ncols: int | None = None) -> plt.Figure:
+    """One or more panels of horizontal bars.
+
+    Args:
+        panels: panel title -> (bar label -> value), bars drawn in the given order.
+        xlabel: label of the value axis.
+        logx: logarithmic value axis.
+        colors: bar label -> colour.
+        reference: draw a vertical line at this value (1 for ratios, say).
+        ncols: panels per row (default: all in one row).
+    """
+    ncols = ncols or len(panels)
+    nrows = -(-len(panels) // ncols)
+    longest = max(len(label) for bars in panels.values() for label in bars)
+    fig, axes = plt.subplots(nrows, ncols, squeeze=False,
+                             figsize=(3.4 * ncols + 0.07 * longest, 0.25 * max(map(len, panels.values())) * nrows + 1.2 * nrows))
+    for ax, (title, bars) in zip(axes.flat, panels.items()):
+        labels = list(bars)
+        ax.barh(labels, [bars[k] for k in labels],
+                color=[(colors or {}).get(k, "#777777") for k in labels])
+        ax.invert_yaxis()
+        if reference is not None:
+            ax.axvline(reference, color="black", linewidth=0.8)
+        if logx:
+            ax.set_xscale("log")
+            # Plain numbers at 1, 2 and 5 times the powers of ten: ratios read directly.
+            ax.xaxis.set_major_locator(ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
+            ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+            ax.xaxis.set_minor_formatter(ticker.NullFormatter())
+        ax.set_title(title)
+        ax.set_xlabel(xlabel)
+        ax.grid(axis="y", visible=False)
+    for ax in list(axes.flat)[len(panels):]:
+        ax.set_visible(False)
     fig.tight_layout()
     return fig

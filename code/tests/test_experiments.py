@@ -156,6 +156,20 @@ def test_chain_gradient_matches_tensorflow():
                                                               rel=1e-12, abs=1e-300)
 
 
+@pytest.mark.parametrize("activation", ["relu", "elu", "tanh"])
+def test_chain_works_for_any_activation(activation):
+    w, b, a0 = [1.5, -2.0, 1.2, 0.8], [0.1, 0.3, -0.2, 0.05], 0.4
+    assert chain.bias_gradient(w, b, a0, activation=activation) == pytest.approx(
+        chain.tf_bias_gradient(w, b, a0, activation=activation), rel=1e-12, abs=1e-300)
+
+
+def test_relu_chain_with_a_negative_input_passes_no_gradient():
+    w, b, a0 = [1.5, -2.0, 1.2, 0.8], [0.1, 0.3, -0.2, 0.05], 0.4
+    zs, _ = chain.forward(w, b, a0, "relu")
+    assert zs[1] < 0
+    assert chain.bias_gradient(w, b, a0, activation="relu") == 0.0
+
+
 def test_tuned_chain_explodes_to_the_bound():
     w, a0 = [100.0] * 4, 0.3
     b = [-30.0, -50.0, -50.0, -50.0]  # every z_j = 0, so every sigma' = 1/4

@@ -47,3 +47,19 @@ def test_glue_without_myst_nb_shows_figures_and_closes_them(monkeypatch):
     book.glue("a-number", 3.0)
     assert shown == [fig]
     assert not plt.fignum_exists(fig.number)
+
+
+def test_function_plot_takes_explicit_colours():
+    fig = plotting.function_plot(["elu", "elu"], colors=["#000000", "#ffffff"], derivative=False)
+    assert [line.get_color() for line in fig.axes[0].get_lines()[:2]] == ["#000000", "#ffffff"]
+    plt.close(fig)
+
+
+def test_barh_draws_bars_in_order_with_a_reference_line():
+    fig = plotting.barh({"p": {"a": 1.0, "b": 3.0}}, xlabel="ratio", logx=True, reference=1.0,
+                        colors={"a": "#123456"})
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b"]
+    assert [round(p.get_width(), 6) for p in ax.patches] == [1.0, 3.0]
+    assert ax.get_xscale() == "log" and len(ax.get_lines()) == 1
+    plt.close(fig)

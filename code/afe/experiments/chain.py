@@ -80,36 +80,41 @@ def derive_bias_gradient(n: int = 4) -> ChainDerivation:
     return ChainDerivation(n, derived, product, bool(equal))
 
 
-def forward(w: Sequence[float], b: Sequence[float], a0: float) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted inputs z_j and outputs a_j of the chain (float64)."""
+def forward(w: Sequence[float], b: Sequence[float], a0: float,
+            activation: str = "sigmoid") -> tuple[np.ndarray, np.ndarray]:
+    """Weighted inputs z_j and outputs a_j of the chain (float64), with any registered activation."""
     w, b = np.asarray(w, dtype=float), np.asarray(b, dtype=float)
     if w.shape != b.shape or w.ndim != 1:
         raise ValueError(f"w and b must be 1-D and of one length; got {w.shape}, {b.shape}")
+    act = activations.get(activation)
     zs, outs, a = [], [], float(a0)
     for wj, bj in zip(w, b):
         z = wj * a + bj
-        a = float(activations.sigmoid(z))
+        a = float(act(z))
         zs.append(z)
         outs.append(a)
     return np.array(zs), np.array(outs)
 
 
-def bias_gradient(w: Sequence[float], b: Sequence[float], a0: float, dc_da: float = 1.0) -> float:
-    """∂C/∂b₁ by the product formula: σ'(z₁) Π_{j≥2} w_j σ'(z_j) · ∂C/∂a_n."""
-    zs, _ = forward(w, b, a0)
-    d = activations.sigmoid_derivative(zs)
+def bias_gradient(w: Sequence[float], b: Sequence[float], a0: float, dc_da: float = 1.0,
+                  activation: str = "sigmoid") -> float:
+    """∂C/∂b₁ by the product formula: g'(z₁) Π_{j≥2} w_j g'(z_j) · ∂C/∂a_n (g the activation)."""
+    zs, _ = forward(w, b, a0, activation)
+    d = activations.get(activation).derivative(zs)
     return float(d[0] * np.prod(np.asarray(w[1:], dtype=float) * d[1:]) * dc_da)
 
 
-def tf_bias_gradient(w: Sequence[float], b: Sequence[float], a0: float) -> float:
+def tf_bias_gradient(w: Sequence[float], b: Sequence[float], a0: float,
+                     activation: str = "sigmoid") -> float:
     """∂a_n/∂b₁ (that is, ∂C/∂b₁ with ∂C/∂a_n = 1) by TensorFlow autodiff, float64."""
     import tensorflow as tf
 
+    act = activations.get(activation).keras()
     b1 = tf.Variable(float(b[0]), dtype=tf.float64)
     with tf.GradientTape() as tape:
         a = tf.constant(float(a0), dtype=tf.float64)
         for j, (wj, bj) in enumerate(zip(w, b)):
-            a = tf.sigmoid(wj * a + (b1 if j == 0 else bj))
+            a = act(wj * a + (b1 if j == 0 else bj))
     return float(tape.gradient(a, b1))
 
 
