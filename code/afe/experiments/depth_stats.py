@@ -32,7 +32,7 @@ def _dropout(a: np.ndarray, rate: float, kind: str, rng: np.random.Generator) ->
 
 
 def forward_stats(activation: str, *, depth: int = 64, width: int = 256, batch: int = 1000,
-                  weight_init: str | None = None, bias: float = 0.0, dropout: float = 0.0,
+                  weight_init=None, bias: float = 0.0, dropout: float = 0.0,
                   dropout_kind: str = "dropout", x: np.ndarray | None = None,
                   seed: int = 0, **params) -> dict[str, np.ndarray]:
     """Mean and standard deviation of every layer's outputs through a random deep stack.
@@ -41,7 +41,9 @@ def forward_stats(activation: str, *, depth: int = 64, width: int = 256, batch: 
         activation: registry name (``params`` are its parameters).
         depth, width: number of layers and units per layer.
         batch: rows of standard normal input when ``x`` is not given.
-        weight_init: an :mod:`afe.initializers` name; default: the registry's usual one.
+        weight_init: an :mod:`afe.initializers` name, or a function
+            (fan_in, fan_out, rng) → (fan_out, fan_in) matrix such as
+            :func:`afe.initializers.keras_draw`; default: the registry's usual one.
         bias: constant bias of every unit.
         dropout: rate of dropout after every layer (0: none).
         dropout_kind: ``"dropout"`` or ``"alpha_dropout"``.
@@ -59,7 +61,7 @@ def forward_stats(activation: str, *, depth: int = 64, width: int = 256, batch: 
     a = rng.standard_normal((batch, width)) if x is None else np.asarray(x, dtype=float)
     means, stds, zeros = [], [], []
     for _ in range(depth):
-        w = initializers.draw(init, a.shape[1], width, rng)
+        w = init(a.shape[1], width, rng) if callable(init) else initializers.draw(init, a.shape[1], width, rng)
         a = act(a @ w.T + bias)
         if dropout:
             a = _dropout(a, dropout, dropout_kind, rng)
