@@ -50,8 +50,12 @@ def forward_stats(activation: str, *, depth: int = 64, width: int = 256, batch: 
         x: the input batch (rows are examples), instead of N(0, 1) draws.
 
     Returns:
-        ``mean`` and ``std`` of shape (depth,), over all units and examples of
-        each layer; ``zeros``, the share of exact zeros per layer.
+        Per layer, shape (depth,): ``mean`` and ``std`` over all units and
+        examples; ``zeros``, the share of exact zeros; ``saturated``, the share
+        of outputs within 1 % of a bounded activation's limits (tanh's ±1,
+        say; 0 for unbounded ones); ``unit_spread``, the standard deviation
+        across the units of a layer, averaged over examples (0 when every unit
+        computes the same thing, as with constant initializers).
     """
     if dropout_kind not in ("dropout", "alpha_dropout"):
         raise ValueError(f"dropout_kind must be 'dropout' or 'alpha_dropout', got {dropout_kind!r}")
@@ -59,7 +63,9 @@ def forward_stats(activation: str, *, depth: int = 64, width: int = 256, batch: 
     init = weight_init or act.spec.initializer
     rng = np.random.default_rng(seed)
     a = rng.standard_normal((batch, width)) if x is None else np.asarray(x, dtype=float)
-    means, stds, zeros = [], [], []
+    means, stds, zeros, saturated, spread = [], [], [], [], []
+    lo, hi = (float(v) for v in act(np.array([-np.inf, np.inf])))
+    bounded = np.isfinite(lo) and np.isfinite(hi) and hi > lo
     for _ in range(depth):
         w = init(a.shape[1], width, rng) if callable(init) else initializers.draw(init, a.shape[1], width, rng)
         a = act(a @ w.T + bias)
@@ -68,4 +74,8 @@ def forward_stats(activation: str, *, depth: int = 64, width: int = 256, batch: 
         means.append(a.mean())
         stds.append(a.std())
         zeros.append(np.mean(a == 0))
-    return {"mean": np.array(means), "std": np.array(stds), "zeros": np.array(zeros)}
+        near = 0.01 * (hi - lo)
+        saturated.append(np.mean((a < lo + near) | (a > hi - near)) if bounded else 0.0)
+        spread.append(a.std(axis=1).mean())
+    return {"mean": np.array(means), "std": np.array(stds), "zeros": np.array(zeros),
+            "saturated": np.array(saturated), "unit_spread": np.array(spread)}
