@@ -1,4 +1,4 @@
-"""Run the MNIST reference sweep and store it in results/mnist_reference.json.
+"""Run the MNIST reference sweep and store it in code/afe/results/mnist_reference.json.
 
     .venv/bin/python scripts/reference_sweep.py            # resume or start
     .venv/bin/python scripts/reference_sweep.py --fresh    # discard stored runs
@@ -10,7 +10,7 @@ sample, which the results file then says). After every run the file is
 rewritten, so an interrupted sweep resumes where it stopped. The file
 records the configuration, library versions, hardware, date, the data used,
 and per run the per-epoch history and wall time per epoch. The final chapter
-plots it; tests/test_results.py checks its schema and that its configuration
+plots it; code/tests/test_reference_results.py checks its schema and that its configuration
 is still what the code would run.
 """
 
@@ -26,7 +26,7 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "results" / "mnist_reference.json"
+RESULTS = ROOT / "code" / "afe" / "results" / "mnist_reference.json"
 
 
 def environment() -> dict:

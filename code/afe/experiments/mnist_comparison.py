@@ -12,7 +12,9 @@ configuration of the stored multi-seed reference sweep.
 from __future__ import annotations
 
 import importlib
+import json
 import time
+from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import numpy as np
@@ -22,8 +24,13 @@ from .. import activations, models
 __all__ = [
     "ACTIVATIONS", "PARAMS", "SCHEMA_VERSION", "reference_config", "prepare", "train_one",
     "defect_binary_crossentropy", "defect_validation_split", "defect_imports",
-    "defect_unused_dropout_rate",
+    "defect_unused_dropout_rate", "REFERENCE_PATH", "load_reference", "learning_rate_recorder",
+    "seed_summary",
 ]
+
+#: Where the reference sweep's results are stored (inside the package, so that
+#: an installed copy, on Colab say, has them too).
+REFERENCE_PATH = Path(__file__).resolve().parents[1] / "results" / "mnist_reference.json"
 
 #: The activations compared: the article's six (GELU in the tanh form it registered), plus SiLU.
 ACTIVATIONS = ("sigmoid", "relu", "elu", "leaky_relu", "selu", "gelu_tanh", "silu")
@@ -126,6 +133,11 @@ def defect_binary_crossentropy(data: dict, *, epochs: int = 1, seed: int = 0) ->
     yes/no answer; Keras 3 resolves it from the shapes), with
     ``BinaryAccuracy`` and with ``CategoricalAccuracy`` (is the top class the
     right one?), and recomputes the last two from the predictions.
+
+    Returns:
+        ``keras3_accuracy``, ``binary_accuracy``, ``categorical_accuracy``,
+        the two ``*_recomputed`` values, and ``binary_accuracy_of_all_no``:
+        the binary accuracy of a model that answers "no" for every class.
     """
     import keras
 
@@ -139,12 +151,12 @@ def defect_binary_crossentropy(data: dict, *, epochs: int = 1, seed: int = 0) ->
     probs = np.asarray(model(data["x_test"], training=False))
     y = data["y_test"]
     return {
-        "Keras 3 'accuracy' under binary_crossentropy": float(scores["accuracy"]),
-        "BinaryAccuracy (Keras 2's 'accuracy' here)": float(scores["binary"]),
-        "CategoricalAccuracy": float(scores["categorical"]),
-        "binary accuracy, from the predictions": float(np.mean((probs > 0.5) == (y > 0.5))),
-        "categorical accuracy, from the predictions": float(np.mean(probs.argmax(1) == y.argmax(1))),
-        "binary accuracy of answering 'no' for all ten": float(np.mean(y == 0)),
+        "keras3_accuracy": float(scores["accuracy"]),
+        "binary_accuracy": float(scores["binary"]),
+        "categorical_accuracy": float(scores["categorical"]),
+        "binary_accuracy_recomputed": float(np.mean((probs > 0.5) == (y > 0.5))),
+        "categorical_accuracy_recomputed": float(np.mean(probs.argmax(1) == y.argmax(1))),
+        "binary_accuracy_of_all_no": float(np.mean(y == 0)),
     }
 
 
@@ -211,3 +223,33 @@ def defect_unused_dropout_rate() -> dict:
     same = [la.get_config() | {"name": ""} == lb.get_config() | {"name": ""}
             for la, lb in zip(a.layers, b.layers)]
     return {"identical layer configurations": all(same), "dropout rates actually used": rates}
+
+
+def learning_rate_recorder():
+    """A Keras callback that records the optimizer's learning rate at the end of every epoch."""
+    import keras
+
+    class LearningRateRecorder(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.rates = []
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.rates.append(float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate)))
+
+    return LearningRateRecorder()
+
+
+def load_reference(path: Path = REFERENCE_PATH) -> dict:
+    """The stored reference sweep (see ``scripts/reference_sweep.py``)."""
+    return json.loads(Path(path).read_text())
+
+
+def seed_summary(results: dict, key: str) -> dict[str, dict[str, np.ndarray]]:
+    """Per activation: mean and sample standard deviation over seeds of ``history[key]`` per epoch."""
+    out = {}
+    for activation in results["config"]["activations"]:
+        curves = np.array([r["history"][key] for r in results["runs"] if r["activation"] == activation])
+        out[activation] = {"mean": curves.mean(axis=0),
+                           "std": curves.std(axis=0, ddof=1) if len(curves) > 1 else np.zeros(curves.shape[1]),
+                           "n": len(curves)}
+    return out
