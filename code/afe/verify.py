@@ -1,6 +1,6 @@
 """The four-way check: every activation's faces against each other.
 
-For each activation, on a grid of test points (:func:`test_grid`) that holds 0,
+For each activation, on a grid of test points (:func:`check_grid`) that holds 0,
 the smallest numbers on both sides of 0, every kink and its neighbours, and
 large values up to ±1e4:
 
@@ -43,7 +43,7 @@ __all__ = [
     "four_way_check",
     "kink_table",
     "scaled_error",
-    "test_grid",
+    "check_grid",
     "tf_gradient",
     "tf_values",
 ]
@@ -111,7 +111,7 @@ CASES: tuple[tuple[str, dict[str, float]], ...] = (
 )
 
 
-def test_grid(kinks: Iterable[float] = ()) -> np.ndarray:
+def check_grid(kinks: Iterable[float] = ()) -> np.ndarray:
     """Test points: 0 and its nearest neighbours, small to large values of both signs, kinks.
 
     Args:
@@ -222,7 +222,7 @@ def _kept(name: str, check: str, xs: np.ndarray) -> np.ndarray:
 def check_one(name: str, **params: float) -> CheckRow:
     """Run the four checks for one activation with the given parameters."""
     act = activations.get(name, **params)
-    xs = test_grid(act.spec.kinks)
+    xs = check_grid(act.spec.kinks)
     d = symbolic.derive(name, **params)
     ref_f = symbolic.evaluate(d.function, xs)
     ref_df = symbolic.evaluate(d.derivative, xs)

@@ -23,7 +23,7 @@ def test_four_way_agreement(name, params):
 
 
 def test_the_grid_has_zero_its_neighbours_kinks_and_large_values():
-    xs = V.test_grid(kinks=(6.0,))
+    xs = V.check_grid(kinks=(6.0,))
     for point in (0.0, 5e-324, -5e-324, 1e-12, -1e-12, 1e4, -1e4, 6.0,
                   np.nextafter(6.0, 0), np.nextafter(6.0, 7)):
         assert point in xs
