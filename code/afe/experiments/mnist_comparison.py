@@ -73,9 +73,14 @@ def prepare(mnist, *, n_train: int | None = None, val_fraction: float = 0.2, see
 
 
 def _seed_everything(seed: int) -> None:
+    """Start a run from a clean slate: free the previous models' graphs, then seed everything."""
+    import gc
+
     import keras
     import tensorflow as tf
 
+    keras.backend.clear_session()  # without it every trained model's state stays in memory
+    gc.collect()
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
 
@@ -148,7 +153,10 @@ def defect_binary_crossentropy(data: dict, *, epochs: int = 1, seed: int = 0) ->
                            keras.metrics.CategoricalAccuracy(name="categorical")])
     model.fit(data["x_train"], data["y_train"], epochs=epochs, batch_size=128, verbose=0)
     scores = model.evaluate(data["x_test"], data["y_test"], verbose=0, return_dict=True)
-    probs = np.asarray(model(data["x_test"], training=False))
+    # In batches: one call on all test images would hold every convolution's
+    # output for all of them at once (hundreds of MB).
+    probs = np.concatenate([np.asarray(model(data["x_test"][i:i + 256], training=False))
+                            for i in range(0, len(data["x_test"]), 256)])
     y = data["y_test"]
     return {
         "keras3_accuracy": float(scores["accuracy"]),
