@@ -55,7 +55,10 @@ def notebook_costs() -> list[tuple[str, float, float]]:
         seconds, peak = (float(v) for v in result.stdout.split()[-2:])
         rows.append((nb.name, seconds, peak))
     return rows
-ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
+# No MPLBACKEND: the notebooks' kernels must keep IPython's inline backend,
+# which is what turns a glued figure into an image.
+ENV = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"} | {
+    "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONHASHSEED": "0"}
 
 
 def timed(cmd: list[str]) -> float:

@@ -5,5 +5,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup-env.sh requirements-dev.txt
-export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-3}" MPLBACKEND=Agg PYTHONHASHSEED=0
+# No MPLBACKEND here: a forced backend (Agg) would stop the notebook kernels
+# from rendering glued figures as images.
+export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-3}" PYTHONHASHSEED=0
 .venv/bin/python -m pytest "$@"

@@ -54,7 +54,10 @@ def test_every_chapter_is_in_the_table_of_contents():
 @pytest.fixture(scope="session")
 def html(tmp_path_factory):
     out = tmp_path_factory.mktemp("book")
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
+    # The unit tests set MPLBACKEND=Agg; the notebook kernels must not inherit it,
+    # or IPython cannot turn glued figures into images.
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    env |= {"TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONHASHSEED": "0"}
     jb = Path(sys.executable).with_name("jupyter-book")
     result = subprocess.run(
         [str(jb), "build", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going"],
@@ -81,6 +84,7 @@ def test_chapters_show_no_errors(html, path):
     assert "output traceback" not in raw, f"{path.name}: a cell shows a traceback"
     assert "output stderr" not in raw, f"{path.name}: a cell writes to stderr"
     assert "WARNING:" not in text, f"{path.name}: a library warning is printed in the page"
+    assert "&lt;Figure size" not in raw, f"{path.name}: a figure is shown as text, not as an image"
 
 
 def test_math_is_served_locally(html):
@@ -88,6 +92,14 @@ def test_math_is_served_locally(html):
         raw = page.read_text()
         assert "cdn.jsdelivr.net/npm/mathjax" not in raw, page.name
     assert list(html.glob("_static/mathjax/tex-chtml.js"))
+
+
+def test_every_glued_figure_is_an_image(html):
+    for path in CHAPTERS:
+        raw = (html / "chapters" / f"{path.stem}.html").read_text()
+        figures = re.findall(r'<figure[^>]*>(.*?)</figure>', raw, flags=re.S)
+        for fig in figures:
+            assert "<img" in fig, f"{path.name}: a numbered figure has no image"
 
 
 def test_overview_reports_the_four_way_check(html):
