@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
 # Run every test: the unit and property tests of code/, then the book-level
 # tests, which build the whole book (executing every chapter notebook) in a
-# scratch folder and check the result. Extra arguments go to pytest.
+# scratch folder, check the result, open every page in headless Chromium
+# (screenshots in artifacts/screenshots/), and build the book a second time to
+# check that the glued numbers are the same. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup-env.sh requirements-dev.txt
+# The browser test drives Debian's Chromium; install it where it is missing.
+if [ -z "${AFE_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+  echo "test: installing Chromium for the browser test (apt-get, about a minute)"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  { $sudo apt-get install -y -qq chromium || { $sudo apt-get update -qq && $sudo apt-get install -y -qq chromium; }; } \
+    > /tmp/afe-chromium-install.log 2>&1 \
+    || echo "test: could not install Chromium (see /tmp/afe-chromium-install.log); the browser test will fail" >&2
+fi
 # No MPLBACKEND here: a forced backend (Agg) would stop the notebook kernels
 # from rendering glued figures as images.
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-3}" PYTHONHASHSEED=0

@@ -6,27 +6,11 @@ a broken reference or a missing glue value fails it.
 """
 
 import json
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
-
-
-def toc_files():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-    for entry in toc.get("chapters", []):
-        files.append(entry["file"])
-    for part in toc.get("parts", []):
-        files += [c["file"] for c in part["chapters"]]
-    return files
+from book_helpers import CHAPTERS, ROOT, toc_files
 
 
 def test_there_are_chapters():
@@ -49,23 +33,6 @@ def test_every_chapter_is_in_the_table_of_contents():
         assert f"chapters/{path.stem}" in listed, f"{path.name} is not in _toc.yml"
     for entry in listed:
         assert list(ROOT.glob(entry + ".*")), f"_toc.yml lists {entry}, which does not exist"
-
-
-@pytest.fixture(scope="session")
-def html(tmp_path_factory):
-    out = tmp_path_factory.mktemp("book")
-    # The unit tests set MPLBACKEND=Agg; the notebook kernels must not inherit it,
-    # or IPython cannot turn glued figures into images.
-    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
-    env |= {"TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONHASHSEED": "0"}
-    jb = Path(sys.executable).with_name("jupyter-book")
-    result = subprocess.run(
-        [str(jb), "build", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going"],
-        capture_output=True, text=True, env=env, timeout=1800,
-    )
-    log = result.stdout + result.stderr
-    assert result.returncode == 0, "book build failed:\n" + log[-6000:]
-    return out / "_build" / "html"
 
 
 def page_text(html_dir, name):

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
+from book_helpers import CHAPTERS, ROOT
+
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 
 

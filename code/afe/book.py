@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
-__all__ = ["glue", "setup"]
+__all__ = ["glue", "setup", "verdict", "verdicts", "HOLDS", "CAVEAT", "FAILS"]
+
+HOLDS, CAVEAT, FAILS = "holds", "holds, with a caveat", "does not hold"
 
 
 def setup() -> None:
@@ -52,3 +54,47 @@ def glue(name: str, value: Any, display: bool = False) -> None:
         import matplotlib.pyplot as plt
 
         plt.close(value)
+
+
+def verdict(holds: bool, caveat: bool = False) -> str:
+    """The verdict on a checked claim: holds, holds with a caveat, or does not hold.
+
+    Args:
+        holds: whether the measurement confirms the claim.
+        caveat: whether it confirms it only in part, or only under conditions
+            the source does not state (ignored when ``holds`` is false).
+
+    Returns:
+        One of :data:`HOLDS`, :data:`CAVEAT` and :data:`FAILS`.
+    """
+    import numpy as np
+
+    if not isinstance(holds, (bool, np.bool_)) or not isinstance(caveat, (bool, np.bool_)):
+        raise TypeError("holds and caveat must be booleans computed from the chapter's data")
+    if not holds:
+        return FAILS
+    return CAVEAT if caveat else HOLDS
+
+
+def verdicts(claims: dict[str, tuple[str, bool, bool]]):
+    """Glue the verdicts of a chapter's checked claims for the claims ledger, and tabulate them.
+
+    Each entry ``key: (claim, holds, caveat)`` glues the claim's wording as
+    ``claim-<key>`` and its :func:`verdict` as ``verdict-<key>``; the ledger
+    page pastes both. ``holds`` and ``caveat`` must be computed from the
+    chapter's own measurements, never typed in.
+
+    Returns:
+        A DataFrame with one row per claim (claim, verdict), for the chapter to show.
+    """
+    import pandas as pd
+
+    rows = []
+    for key, (claim, holds, caveat) in claims.items():
+        if not key or key != key.strip().lower() or " " in key:
+            raise ValueError(f"claim keys are lower-case words joined by hyphens, got {key!r}")
+        said = verdict(holds, caveat)
+        glue(f"claim-{key}", claim)
+        glue(f"verdict-{key}", said)
+        rows.append({"claim": claim, "verdict": said})
+    return pd.DataFrame(rows, index=pd.Index(list(claims), name="key"))

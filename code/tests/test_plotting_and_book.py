@@ -63,3 +63,35 @@ def test_barh_draws_bars_in_order_with_a_reference_line():
     assert [round(p.get_width(), 6) for p in ax.patches] == [1.0, 3.0]
     assert ax.get_xscale() == "log" and len(ax.get_lines()) == 1
     plt.close(fig)
+
+
+def test_verdict_has_three_outcomes():
+    assert book.verdict(True) == book.HOLDS == "holds"
+    assert book.verdict(True, caveat=True) == book.CAVEAT == "holds, with a caveat"
+    assert book.verdict(False) == book.verdict(False, caveat=True) == book.FAILS == "does not hold"
+    import numpy as np
+
+    assert book.verdict(np.bool_(True), np.bool_(False)) == book.HOLDS
+
+
+@pytest.mark.parametrize("holds", [1, 0.0, "yes", None])
+def test_verdict_refuses_anything_but_a_boolean(holds):
+    with pytest.raises(TypeError, match="booleans"):
+        book.verdict(holds)
+
+
+def test_verdicts_glue_claim_and_verdict_and_tabulate_them(monkeypatch):
+    glued = {}
+    monkeypatch.setattr(book, "glue", lambda name, value, display=False: glued.__setitem__(name, value))
+    table = book.verdicts({"one-claim": ("A claim.", True, False), "other": ("Another.", False, False)})
+    assert glued == {"claim-one-claim": "A claim.", "verdict-one-claim": "holds",
+                     "claim-other": "Another.", "verdict-other": "does not hold"}
+    assert list(table.index) == ["one-claim", "other"]
+    assert list(table["verdict"]) == ["holds", "does not hold"]
+
+
+@pytest.mark.parametrize("key", ["", "Upper", "two words", " padded"])
+def test_verdicts_refuse_malformed_keys(key, monkeypatch):
+    monkeypatch.setattr(book, "glue", lambda *a, **k: None)
+    with pytest.raises(ValueError, match="claim keys"):
+        book.verdicts({key: ("A claim.", True, False)})

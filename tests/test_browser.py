@@ -1,0 +1,155 @@
+"""The built book as a reader sees it: every page opened in headless Chromium.
+
+The pages are served from a localhost server. For each page the test checks
+that the browser logs no error and no request fails, that every image loads,
+that MathJax typeset all math (no raw TeX left), and, on notebook pages, that
+the Binder and Colab launch buttons point at this repository. It follows the
+"next" links from the front page to check that the navigation reaches every
+page of the table of contents in order. A screenshot of each page goes to
+`artifacts/screenshots/`.
+
+Chromium: Debian's `chromium` (scripts/test.sh installs it where missing), or
+the browser named by AFE_CHROMIUM.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from urllib.parse import urljoin, urlparse
+
+import pytest
+import yaml
+
+from book_helpers import ARTIFACTS, ROOT, toc_files
+
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+PAGES = toc_files()
+NOTEBOOK_PAGES = [p for p in PAGES if (ROOT / f"{p}.ipynb").is_file()]
+SCREENSHOTS = ARTIFACTS / "screenshots"
+
+
+def chromium_path() -> str:
+    path = os.environ.get("AFE_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        pytest.fail("Chromium is missing: `apt-get install chromium` (scripts/test.sh does it), "
+                    "or point AFE_CHROMIUM at a Chromium binary")
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(html):
+    handler = functools.partial(_QuietHandler, directory=str(html))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS)
+        yield b
+        b.close()
+
+
+# Runs in the page: wait for MathJax, then report what a reader would see.
+INSPECT = """async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) { await MathJax.startup.promise; }
+  const skip = (el) => el.closest('pre, code, script, style, mjx-container, .highlight');
+  const walker = document.createTreeWalker(document.querySelector('main') || document.body, NodeFilter.SHOW_TEXT);
+  const raw = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (skip(n.parentElement)) continue;
+    const t = n.textContent;
+    if (/\\\\\\(|\\\\\\)|\\\\\\[|\\\\\\]|\\$\\$|\\\\begin\\{/.test(t)) raw.push(t.trim().slice(0, 80));
+  }
+  const maths = Array.from(document.querySelectorAll('.math'));
+  return {
+    raw_tex: raw,
+    math: maths.length,
+    math_untypeset: maths.filter(m => !m.querySelector('mjx-container')).length,
+    images: Array.from(document.images).map(i => ({src: i.currentSrc || i.src, ok: i.complete && i.naturalWidth > 0})),
+    links: Array.from(document.querySelectorAll('a[href]')).map(a => a.href),
+    next: (document.querySelector('a.right-next') || {}).href || null,
+  };
+}"""
+
+
+def open_page(browser, url):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    problems = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} ({r.failure})"))
+    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    page.goto(url, wait_until="load")
+    report = page.evaluate(INSPECT)
+    page.wait_for_load_state("networkidle")
+    return page, report, problems
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_renders_cleanly(browser, server, name):
+    page, report, problems = open_page(browser, urljoin(server, f"{name}.html"))
+    try:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name.replace('/', '__')}.jpg"), full_page=True,
+                        type="jpeg", quality=70)
+    finally:
+        page.close()
+    assert problems == [], f"{name}: {problems}"
+    broken = [i["src"] for i in report["images"] if not i["ok"]]
+    assert not broken, f"{name}: images that did not load: {broken}"
+    assert report["raw_tex"] == [], f"{name}: math left as raw TeX: {report['raw_tex']}"
+    assert report["math_untypeset"] == 0, f"{name}: {report['math_untypeset']} math elements not typeset"
+    if name.startswith("chapters/"):
+        assert report["images"], f"{name}: a chapter without a single figure is suspicious"
+
+
+@pytest.mark.parametrize("name", NOTEBOOK_PAGES)
+def test_notebook_pages_have_launch_buttons(browser, server, name):
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    repo = urlparse(config["repository"]["url"]).path.strip("/")
+    branch = config["repository"]["branch"]
+    page, report, _ = open_page(browser, urljoin(server, f"{name}.html"))
+    page.close()
+    binder = [u for u in report["links"] if u.startswith(config["launch_buttons"]["binderhub_url"])]
+    colab = [u for u in report["links"] if u.startswith(config["launch_buttons"]["colab_url"])]
+    assert binder and all(f"gh/{repo}/{branch}" in u and f"{name}.ipynb" in u for u in binder), binder
+    assert colab and all(f"github/{repo}/blob/{branch}/{name}.ipynb" in u for u in colab), colab
+
+
+def test_next_links_walk_through_the_whole_book(browser, server):
+    visited, url = [], urljoin(server, f"{PAGES[0]}.html")
+    while url and len(visited) <= len(PAGES) + 2:
+        page, report, problems = open_page(browser, url)
+        page.close()
+        assert problems == [], f"{url}: {problems}"
+        path = urlparse(url).path.lstrip("/").removesuffix(".html")
+        visited.append(path)
+        url = report["next"]
+    assert visited == PAGES, visited
+
+
+def test_the_sidebar_reaches_every_page(browser, server):
+    page, report, _ = open_page(browser, urljoin(server, f"{PAGES[0]}.html"))
+    page.close()
+    linked = {urlparse(u).path.lstrip("/").removesuffix(".html") for u in report["links"]
+              if u.startswith(server)}
+    missing = [p for p in PAGES[1:] if p not in linked]
+    assert not missing, f"pages the front page's navigation does not link: {missing}"
