@@ -46,16 +46,25 @@ def build_book(out: Path) -> Path:
 
 
 def glued_values(build: Path) -> dict[str, dict[str, str]]:
-    """Every glued value of every executed chapter: {chapter: {key: text or image}}."""
+    """Every glued value of every executed chapter, read from the build's execution cache.
+
+    Returns {chapter: {key: PNG, HTML or plain text}}. Glue with
+    ``display=False`` stores its MIME types under a prefix, which is removed.
+    """
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(build / ".jupyter_cache"))
     values = {}
-    for nb_path in sorted((build / "jupyter_execute" / "chapters").glob("*.ipynb")):
+    for record in cache.list_cache_records():
+        nb = cache.get_cache_bundle(record.pk).nb
         found = {}
-        for cell in json.loads(nb_path.read_text())["cells"]:
+        for cell in nb.cells:
             for output in cell.get("outputs", []):
                 name = output.get("metadata", {}).get("scrapbook", {}).get("name")
                 if name is None:
                     continue
-                data = output.get("data", {})
+                data = {k.rsplit("/", 2)[-2] + "/" + k.rsplit("/", 1)[-1]: v
+                        for k, v in output.get("data", {}).items()}
                 found[name] = data.get("image/png") or data.get("text/html") or data.get("text/plain")
-        values[nb_path.stem] = found
+        values[Path(record.uri).stem] = found
     return values
