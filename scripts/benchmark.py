@@ -27,6 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = ROOT / ".venv" / "bin"
+READER_TARGET = 30.0  # seconds that writing the reader notebooks may add to a build
 TARGETS = {"cold build": 480.0, "rebuild, nothing changed": 20.0,
            "rebuild, afe/experiments/gelu.py changed": 120.0, "test command": 1800.0}
 CHANGED_MODULE = Path("code/afe/experiments/gelu.py")
@@ -83,6 +84,14 @@ def executed(log: str) -> list[str]:
                    if "Executing notebook" in line})
 
 
+def reader_seconds(log: str) -> str:
+    """What writing the reader notebooks took, from the build log (_ext/reader_notebooks.py)."""
+    import re
+
+    found = re.findall(r"reader notebooks: (\d+) written in ([\d.]+) s", log)
+    return f"{found[-1][1]} s for {found[-1][0]}" if found else "not reported"
+
+
 def scratch_copy(dest: Path) -> Path:
     """Copy the repository's tracked and untracked, not ignored, files to dest."""
     files = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"],
@@ -112,6 +121,7 @@ def main() -> None:
 
     figures: dict[str, float] = {}
     reexecuted: dict[str, list[str]] = {}
+    readers: dict[str, str] = {}
     with tempfile.TemporaryDirectory() as tmp:
         book = scratch_copy(Path(tmp))
         build = [str(VENV_BIN / "jupyter-book"), "build", str(book), "-W", "-n", "--keep-going"]
@@ -123,6 +133,7 @@ def main() -> None:
                     f.write("\n# benchmark: a change that the execution cache must notice\n")
             figures[what], log = timed(build, cwd=book)
             reexecuted[what] = executed(log)
+            readers[what] = reader_seconds(log)
         report = subprocess.run([str(VENV_BIN / "jcache"), "notebook", "-p",
                                  str(book / "_build" / ".jupyter_cache"), "list"],
                                 capture_output=True, text=True, env=ENV)
@@ -134,6 +145,10 @@ def main() -> None:
         names = reexecuted.get(what)
         shown = "-" if names is None else (f"all {len(names)}" if len(names) > 3 else ", ".join(names) or "none")
         print(f"{what:<42}{seconds:>10.1f}{TARGETS[what]:>10.0f}  {shown}")
+    print(f"\nWriting the reader notebooks (target {READER_TARGET:.0f} s a build; no chapter "
+          "is executed for them):")
+    for what, took in readers.items():
+        print(f"  {what:<40}{took}")
     if report.returncode == 0:
         print("\nExecution cache (per notebook):\n" + report.stdout)
 

@@ -1,14 +1,17 @@
 """Keep every chapter's Colab set-up cell in step with `_config.yml`.
 
 On Colab a chapter notebook arrives alone, without the repository's `code/`
-package. Each chapter therefore starts with a hidden cell (tag `remove-cell`,
-so the HTML book does not show it) that makes `afe` importable:
+package. Each chapter therefore starts with a set-up cell (tag `remove-cell`,
+so the HTML book does not show it; the reader notebooks mark it as set-up)
+that makes `afe` importable:
 
 - when `afe` imports already (a local install, Binder), it does nothing;
 - in a checkout where `afe` was not installed, it puts the checkout's `code/`
   folder on `sys.path`;
 - otherwise (Colab) it installs `afe` with pip from the repository and branch
-  named in `_config.yml`, without touching the packages Colab already has.
+  named in `_config.yml`, without touching the packages Colab already has;
+  when that fails (no network, say) it stops the notebook with one short
+  message that names the command to run instead.
 
 `_config.yml` is the one place that names the repository; this script writes
 its URL and branch into the cells. Run it after changing `repository:`:
@@ -33,18 +36,32 @@ CELL_ID = "colab-setup"
 CELL_TAG = "remove-cell"
 
 TEMPLATE = '''\
-# Colab set-up: a notebook opened alone needs the book's package `afe`.
-# Locally and on Binder `afe` is installed already and this cell does nothing.
-REPOSITORY, BRANCH = "{url}", "{branch}"
+# Set-up: make the book's package afe importable
+# Where afe is installed already (locally, on Binder) this cell does nothing;
+# in a clone it uses code/; on Colab it installs afe from the book's repository.
+REPOSITORY = ("{owner}"
+              "{name}")
+BRANCH = "{branch}"
 import importlib.util, pathlib, subprocess, sys
 if importlib.util.find_spec("afe") is None:
     here = pathlib.Path.cwd().resolve()
-    checkout = next((p / "code" for p in (here, *here.parents) if (p / "code" / "afe").is_dir()), None)
-    if checkout is not None:
-        sys.path.insert(0, str(checkout))
+    clone = [p / "code" for p in (here, *here.parents) if (p / "code/afe").is_dir()]
+    if clone:
+        sys.path.insert(0, str(clone[0]))
     else:
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
-                        f"afe @ git+{{REPOSITORY}}@{{BRANCH}}#subdirectory=code"], check=True)'''
+        package = f"afe @ git+{{REPOSITORY}}@{{BRANCH}}#subdirectory=code"
+        pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", package],
+                             capture_output=True, text=True)
+        if pip.returncode != 0:
+            class SetupFailed(Exception):
+                def _render_traceback_(self):  # IPython shows only this message
+                    return [str(self)]
+            why = (pip.stderr.strip().splitlines() or ["no message"])[-1]
+            raise SetupFailed(
+                f"Could not install the book's package afe ({{why}}).\\n"
+                "Without it no later cell can run. Install it yourself, then restart:\\n"
+                f"    pip install \\"{{package}}\\"\\n"
+                "or, in a clone of the repository: pip install -e code")'''
 
 
 def repository(config_path: Path = ROOT / "_config.yml") -> tuple[str, str]:
@@ -59,7 +76,8 @@ def repository(config_path: Path = ROOT / "_config.yml") -> tuple[str, str]:
 
 def cell_source(url: str, branch: str) -> str:
     """The source of the set-up cell for a repository URL and branch."""
-    return TEMPLATE.format(url=url, branch=branch)
+    owner, name = url.rsplit("/", 1)
+    return TEMPLATE.format(owner=owner + "/", name=name, branch=branch)
 
 
 def setup_cell(url: str, branch: str) -> dict:

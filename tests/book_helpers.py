@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -43,28 +42,3 @@ def build_book(out: Path) -> Path:
     log = result.stdout + result.stderr
     assert result.returncode == 0, "book build failed:\n" + log[-6000:]
     return out / "_build"
-
-
-def glued_values(build: Path) -> dict[str, dict[str, str]]:
-    """Every glued value of every executed chapter, read from the build's execution cache.
-
-    Returns {chapter: {key: PNG, HTML or plain text}}. Glue with
-    ``display=False`` stores its MIME types under a prefix, which is removed.
-    """
-    from jupyter_cache import get_cache
-
-    cache = get_cache(str(build / ".jupyter_cache"))
-    values = {}
-    for record in cache.list_cache_records():
-        nb = cache.get_cache_bundle(record.pk).nb
-        found = {}
-        for cell in nb.cells:
-            for output in cell.get("outputs", []):
-                name = output.get("metadata", {}).get("scrapbook", {}).get("name")
-                if name is None:
-                    continue
-                data = {k.rsplit("/", 2)[-2] + "/" + k.rsplit("/", 1)[-1]: v
-                        for k, v in output.get("data", {}).items()}
-                found[name] = data.get("image/png") or data.get("text/html") or data.get("text/plain")
-        values[Path(record.uri).stem] = found
-    return values

@@ -86,6 +86,9 @@ INSPECT = """async () => {
     images: Array.from(document.images).map(i => ({src: i.currentSrc || i.src, ok: i.complete && i.naturalWidth > 0})),
     links: Array.from(document.querySelectorAll('a[href]')).map(a => a.href),
     next: (document.querySelector('a.right-next') || {}).href || null,
+    wide_code: Array.from(document.querySelectorAll('.cell_input pre'))
+      .filter(p => p.scrollWidth > p.clientWidth + 1).map(p => p.textContent.slice(0, 60)),
+    page_scrolls_sideways: document.documentElement.scrollWidth > document.documentElement.clientWidth + 1,
   };
 }"""
 
@@ -119,6 +122,8 @@ def test_page_renders_cleanly(browser, server, name):
     assert report["math_untypeset"] == 0, f"{name}: {report['math_untypeset']} math elements not typeset"
     if name.startswith("chapters/"):
         assert report["images"], f"{name}: a chapter without a single figure is suspicious"
+    assert report["wide_code"] == [], f"{name}: code cells that scroll sideways: {report['wide_code']}"
+    assert not report["page_scrolls_sideways"], f"{name}: the page scrolls sideways at 1280 px"
 
 
 @pytest.mark.parametrize("name", NOTEBOOK_PAGES)
@@ -130,8 +135,10 @@ def test_notebook_pages_have_launch_buttons(browser, server, name):
     page.close()
     binder = [u for u in report["links"] if u.startswith(config["launch_buttons"]["binderhub_url"])]
     colab = [u for u in report["links"] if u.startswith(config["launch_buttons"]["colab_url"])]
-    assert binder and all(f"gh/{repo}/{branch}" in u and f"{name}.ipynb" in u for u in binder), binder
-    assert colab and all(f"github/{repo}/blob/{branch}/{name}.ipynb" in u for u in colab), colab
+    # They open the reader notebook (notebooks/), not the MyST source (chapters/).
+    reader = "notebooks/" + name.split("/")[-1] + ".ipynb"
+    assert binder and all(f"gh/{repo}/{branch}" in u and u.endswith(reader) for u in binder), binder
+    assert colab and all(u.endswith(f"github/{repo}/blob/{branch}/{reader}") for u in colab), colab
 
 
 def test_next_links_walk_through_the_whole_book(browser, server):

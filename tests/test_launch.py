@@ -41,8 +41,7 @@ def test_every_chapter_starts_with_the_hidden_colab_cell(path):
     first = json.loads(path.read_text())["cells"][0]
     assert first["cell_type"] == "code"
     assert "remove-cell" in first["metadata"].get("tags", []), "the set-up cell must be hidden"
-    source = "".join(first["source"])
-    assert f'REPOSITORY, BRANCH = "{url}", "{branch}"' in source, (
+    assert "".join(first["source"]) == launch_cell.cell_source(url, branch), (
         f"{path.name}: the Colab cell names another repository or branch than _config.yml; "
         "run python scripts/launch_cell.py"
     )
@@ -64,7 +63,7 @@ import importlib.util, json, subprocess, sys
 real_find_spec = importlib.util.find_spec
 importlib.util.find_spec = lambda name, *a: (real_find_spec(name, *a) if {afe_importable!r} or name != "afe" else None)
 calls = []
-subprocess.run = lambda args, **kw: calls.append(args)
+subprocess.run = lambda args, **kw: calls.append(args) or subprocess.CompletedProcess(args, 0, "", "")
 path_before = list(sys.path)
 exec({launch_cell.cell_source(url, branch)!r})
 print(json.dumps({{"pip": calls, "added": [p for p in sys.path if p not in path_before]}}))
@@ -92,6 +91,38 @@ def test_the_colab_cell_installs_from_the_repository_when_the_notebook_is_alone(
     assert args[-1] == f"afe @ git+{url}@{branch}#subdirectory=code"
     # Only afe itself: no pins that would fight the packages Colab ships.
     assert not any(a.startswith(("numpy", "tensorflow", "keras")) for a in args)
+
+
+def test_a_failed_install_stops_the_notebook_with_one_short_message(tmp_path):
+    """No pip dump, no traceback, no cascade of NameErrors: one message naming the command."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    url, branch = launch_cell.repository()
+    offline = (
+        "import importlib.util, subprocess\n"
+        "real = importlib.util.find_spec\n"
+        "importlib.util.find_spec = lambda n, *a: None if n == 'afe' else real(n, *a)\n"
+        "subprocess.run = lambda args, **kw: subprocess.CompletedProcess(\n"
+        "    args, 1, 'pip output', 'lots of pip output\\nERROR: network is unreachable')\n")
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell(offline),
+        nbformat.v4.new_code_cell(launch_cell.cell_source(url, branch)),
+        nbformat.v4.new_code_cell("print('a later cell ran')"),
+    ])
+    with pytest.raises(CellExecutionError):
+        NotebookClient(nb, timeout=120, kernel_name="python3",
+                       resources={"metadata": {"path": str(tmp_path)}}).execute()
+    [error] = nb.cells[1].outputs
+    assert error.output_type == "error"
+    shown = "\n".join(error.traceback)
+    assert shown.startswith("Could not install the book's package afe (ERROR: network is unreachable)")
+    assert f'pip install "afe @ git+{url}@{branch}#subdirectory=code"' in shown
+    assert "pip install -e code" in shown
+    assert "Traceback" not in shown and "lots of pip output" not in shown
+    assert len(shown.splitlines()) <= 5
+    assert nb.cells[2].outputs == [], "the notebook must stop at the set-up cell"
 
 
 def test_binder_finds_requirements_and_a_supported_runtime():

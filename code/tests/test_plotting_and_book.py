@@ -38,15 +38,61 @@ def test_lines_panels_and_legends():
         plotting.lines({"": {"x": [1]}}, xlabel="", ylabel="", legend="none")
 
 
-def test_glue_without_myst_nb_shows_figures_and_closes_them(monkeypatch):
+@pytest.fixture
+def outputs(monkeypatch):
+    """What the book helpers display, as (data, metadata) pairs, outside a book build."""
     shown = []
-    monkeypatch.setitem(sys.modules, "myst_nb", None)  # as on Colab: the import fails
-    monkeypatch.setattr("IPython.display.display", lambda value: shown.append(value))
+    monkeypatch.delenv(book.BUILD_ENV, raising=False)
+    monkeypatch.setattr("IPython.display.display",
+                        lambda data, raw=False, metadata=None: shown.append((data, metadata or {})))
+    return shown
+
+
+def test_glue_outside_a_build_shows_values_and_figures_once(outputs, monkeypatch):
+    monkeypatch.setitem(sys.modules, "myst_nb", None)  # as on Colab: MyST-NB is missing
     fig = plt.figure()
     book.glue("a-figure", fig)
-    book.glue("a-number", 3.0)
-    assert shown == [fig]
+    book.glue_all({"a-number": 3.0, "a-word": "holds"})
+    (figure, fig_meta), (text, text_meta) = outputs
+    assert fig_meta[book.METADATA_KEY] == {"name": "a-figure"} and "text/plain" in figure
+    assert text == {"text/plain": "a-number = 3.0\na-word = holds"}
+    assert text_meta[book.METADATA_KEY] == {"values": {"a-number": "3.0", "a-word": "holds"}}
     assert not plt.fignum_exists(fig.number)
+
+
+def test_glue_inside_a_build_stores_and_shows_nothing(outputs, monkeypatch):
+    stored = {}
+    fake = type(sys)("myst_nb")
+    fake.glue = lambda name, value, display=True: stored.__setitem__(name, (value, display))
+    monkeypatch.setitem(sys.modules, "myst_nb", fake)
+    monkeypatch.setenv(book.BUILD_ENV, "1")
+    assert book.in_book_build()
+    book.glue_all({"a": "1", "b": 2})
+    assert stored == {"a": ("1", False), "b": (2, False)} and outputs == []
+
+
+@pytest.mark.parametrize("name", ["", " padded", 3])
+def test_glue_refuses_malformed_names(name, outputs):
+    with pytest.raises(ValueError, match="glue names"):
+        book.glue_all({name: 1})
+
+
+def test_quoted_text_is_what_the_prose_pastes():
+    assert book.quoted_text("'0.25'") == "0.25"
+    assert book.quoted_text("3.0") == "3.0"
+    assert book.quoted_text("<Figure size 640x480>") == "<Figure size 640x480>"
+
+
+def test_tensorflow_imports_without_writing_to_stderr(tmp_path):
+    import subprocess
+
+    probe = ("import os; os.environ.pop('TF_CPP_MIN_LOG_LEVEL', None)\n"
+             "from afe import book\nbook.quiet_import_tensorflow()\nprint('ok')")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            env={k: v for k, v in __import__("os").environ.items()
+                                 if k != "TF_CPP_MIN_LOG_LEVEL"}, cwd=tmp_path)
+    assert result.stdout.strip() == "ok"
+    assert result.stderr == "", result.stderr
 
 
 def test_function_plot_takes_explicit_colours():
@@ -80,18 +126,18 @@ def test_verdict_refuses_anything_but_a_boolean(holds):
         book.verdict(holds)
 
 
-def test_verdicts_glue_claim_and_verdict_and_tabulate_them(monkeypatch):
-    glued = {}
-    monkeypatch.setattr(book, "glue", lambda name, value, display=False: glued.__setitem__(name, value))
-    table = book.verdicts({"one-claim": ("A claim.", True, False), "other": ("Another.", False, False)})
-    assert glued == {"claim-one-claim": "A claim.", "verdict-one-claim": "holds",
-                     "claim-other": "Another.", "verdict-other": "does not hold"}
-    assert list(table.index) == ["one-claim", "other"]
-    assert list(table["verdict"]) == ["holds", "does not hold"]
+def test_verdicts_glue_claim_and_verdict_and_show_one_table(outputs):
+    book.verdicts({"one-claim": ("A claim.", True, False), "other": ("Another.", False, False)})
+    [(table, metadata)] = outputs
+    assert "does not hold" in table["text/plain"]  # outside IPython: the plain form
+    assert metadata[book.METADATA_KEY]["values"] == {
+        "claim-one-claim": "A claim.", "verdict-one-claim": "holds",
+        "claim-other": "Another.", "verdict-other": "does not hold"}
+    frame = book.verdict_table({"one-claim": ("A claim.", True, True)})
+    assert list(frame.index) == ["one-claim"] and list(frame["verdict"]) == [book.CAVEAT]
 
 
 @pytest.mark.parametrize("key", ["", "Upper", "two words", " padded"])
-def test_verdicts_refuse_malformed_keys(key, monkeypatch):
-    monkeypatch.setattr(book, "glue", lambda *a, **k: None)
+def test_verdicts_refuse_malformed_keys(key, outputs):
     with pytest.raises(ValueError, match="claim keys"):
         book.verdicts({key: ("A claim.", True, False)})

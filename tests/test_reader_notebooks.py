@@ -1,0 +1,325 @@
+"""The reader notebooks (notebooks/*.ipynb): current, free of MyST, and runnable as readers run them.
+
+- They are what the build writes from the chapters (timings aside): a stale
+  copy fails, naming `scripts/reader_notebooks.py`.
+- No MyST-only syntax is left in any markdown cell; the cells the book hides
+  are kept and marked as set-up; the install cell comes first.
+- **Colab-like**: each reader notebook, alone in an empty folder, runs top to
+  bottom in a second environment (`.venv-colab`: `afe` installed as a
+  package, no jupyter-book, no MyST-NB). It shows as many images as its HTML
+  page has figures, writes nothing to stderr, and every value it glues equals
+  the build's (timings excepted): the determinism check across two
+  environments.
+- **Binder-like**: two of them run the same way in the book's own
+  environment (MyST-NB present, `afe` from the checkout).
+- One executed reader notebook is rendered to HTML by nbconvert, as Jupyter
+  would, and opened in headless Chromium: no raw MyST, math typeset, images
+  shown (screenshot in `artifacts/screenshots/`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from book_helpers import ARTIFACTS, CHAPTERS, ROOT
+
+sys.path.insert(0, str(ROOT / "_ext"))
+import reader_notebooks as rn  # noqa: E402
+
+READERS = ROOT / rn.READER_DIR
+READER_FILES = [READERS / p.name for p in CHAPTERS]
+BINDER_LIKE = ["02_sigmoid", "06_elu"]
+MYST_LEFTOVERS = re.compile(
+    r"\{(glue|glue:\w+|numref|eq|cite|cite:\w+|doc|ref|math|admonition|dropdown|note|term)\}"
+    r"|^\s*(:::|```)\s*\{|^:(label|name|class):|^\s*\([\w:.-]+\)=\s*$", re.M)
+MAX_LINE = 88
+
+
+def load_script():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("reader_notebooks_script",
+                                                  ROOT / "scripts" / "reader_notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def read(path: Path) -> dict:
+    return json.loads(path.read_text())
+
+
+def source(cell) -> str:
+    return "".join(cell["source"])
+
+
+# --- static checks of the committed files ----------------------------------------------------
+
+def test_every_chapter_has_a_reader_notebook():
+    assert sorted(p.name for p in READERS.glob("*.ipynb")) == sorted(p.name for p in CHAPTERS)
+
+
+@pytest.mark.parametrize("path", READER_FILES, ids=lambda p: p.stem)
+def test_reader_notebooks_contain_no_myst_syntax(path):
+    for cell in read(path)["cells"]:
+        if cell["cell_type"] == "markdown":
+            found = MYST_LEFTOVERS.search(source(cell))
+            assert not found, f"{path.name}: MyST syntax {found.group(0)!r} in\n{source(cell)[:300]}"
+
+
+@pytest.mark.parametrize("path", READER_FILES, ids=lambda p: p.stem)
+def test_reader_notebooks_keep_hidden_cells_as_marked_set_up(path):
+    chapter = read(ROOT / "chapters" / path.name)
+    reader = read(path)
+    code = [c for c in reader["cells"] if c["cell_type"] == "code"]
+    assert code[0]["id"] == "colab-setup" and reader["cells"][0] is code[0], (
+        "the cell that installs afe must be the first")
+    hidden = [c["id"] for c in chapter["cells"] if c["cell_type"] == "code"
+              and rn.HIDDEN_TAGS & set(c["metadata"].get("tags", []))]
+    marked = [c["id"] for c in code if rn.SETUP_TAG in c["metadata"].get("tags", [])]
+    assert hidden and marked == hidden
+    for cell in code:
+        if cell["id"] in marked:
+            assert source(cell).startswith(rn.SETUP_TITLE)
+            assert cell["metadata"]["jupyter"]["source_hidden"] is True
+        assert cell["outputs"] == [] and cell["execution_count"] is None
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_code_cells_are_short_and_keep_glue_out_of_sight(path):
+    """Lines fit the page (no sideways scrolling); visible cells glue at most one figure."""
+    for cell in read(path)["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        text = source(cell)
+        long = [line for line in text.splitlines() if len(line) > MAX_LINE]
+        assert not long, f"{path.name}: lines over {MAX_LINE} characters: {long}"
+        if "remove-cell" in cell["metadata"].get("tags", []):
+            continue
+        calls = re.findall(r"book\.glue(?:_all)?\(", text)
+        figure = re.search(r"^book\.glue\(\s*[\"'](timing-)?fig-", text, re.M)
+        assert not calls or (len(calls) == 1 and figure), (
+            f"{path.name}: glue plumbing in a visible cell:\n{text}")
+
+
+# --- against a fresh build ----------------------------------------------------------------------
+
+def test_the_committed_reader_notebooks_are_current(book_build):
+    state = load_script().compare(book_build, READERS)
+    assert not any(state.values()), (
+        f"reader notebooks out of date: {state}; run `bash scripts/build.sh` and then "
+        "`.venv/bin/python scripts/reader_notebooks.py`, and commit notebooks/")
+
+
+def test_the_download_button_gives_the_reader_notebook(html, book_build):
+    for path in CHAPTERS:
+        served = html / "_sources" / "chapters" / path.name
+        built = book_build / rn.BUILD_SUBDIR / "chapters" / path.name
+        assert served.read_text() == built.read_text(), path.name
+
+
+def html_figures(html: Path, name: str) -> int:
+    """Images a reader sees in a chapter's HTML page (figures and image outputs)."""
+    raw = (html / "chapters" / f"{name}.html").read_text()
+    article = raw[raw.index('<article class="bd-article"'):raw.index("</article>")]
+    return len(re.findall(r"<img\b", article))
+
+
+def digest(bundle: dict) -> str:
+    """A short fingerprint of a figure (PNG bytes) or a table (HTML)."""
+    import hashlib
+
+    kind = "image/png" if "image/png" in bundle else "text/html"
+    return f"<{kind}:" + hashlib.sha256(bundle[kind].encode()).hexdigest()[:16] + ">"
+
+
+def build_values(book_build: Path, name: str) -> dict[str, str]:
+    """{key: text, or a fingerprint of a figure or table} of a chapter's glued values in the build."""
+    data = json.loads((book_build / "jupyter_execute" / "chapters" / f"{name}.glue.json").read_text())
+    values = {}
+    for key, output in data.items():
+        bundle = output.get("data", {})
+        if "image/png" in bundle or "text/html" in bundle:
+            values[key] = digest(bundle)
+        else:
+            from afe.book import quoted_text
+
+            values[key] = quoted_text(bundle.get("text/plain", ""))
+    return values
+
+
+def run_values(nb) -> tuple[dict[str, str], int, list[str]]:
+    """From an executed notebook: glued values shown, number of images, problems."""
+    values, images, problems = {}, 0, []
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.output_type == "error":
+                problems.append(f"cell {i}: {out.ename}: {out.evalue}")
+            elif out.output_type == "stream" and out.name == "stderr":
+                problems.append(f"cell {i} writes to stderr: {out.text[:300]!r}")
+            data = out.get("data", {})
+            if "image/png" in data:
+                images += 1
+            record = out.get("metadata", {}).get("afe_glue", {})
+            if "name" in record:
+                values[record["name"]] = digest(data)
+            values.update(record.get("values", {}))
+    return values, images, problems
+
+
+def kernel_for(python: Path, folder: Path) -> str:
+    """Register a kernel that runs `python` in a private Jupyter data folder; return its name."""
+    spec = folder / "kernels" / "afe-test"
+    spec.mkdir(parents=True, exist_ok=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "afe test", "language": "python"}))
+    return "afe-test"
+
+
+def execute(path: Path, cwd: Path, python: Path, jupyter_dir: Path, timeout: int = 600):
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    saved = dict(os.environ)
+    for key in ("MPLBACKEND", "AFE_BOOK_BUILD", "PYTHONPATH"):
+        os.environ.pop(key, None)
+    os.environ["JUPYTER_PATH"] = str(jupyter_dir)
+    try:
+        NotebookClient(nb, timeout=timeout, kernel_name=kernel_for(python, jupyter_dir),
+                       allow_errors=True, resources={"metadata": {"path": str(cwd)}}).execute()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return nb
+
+
+@pytest.fixture(scope="session")
+def colab_python():
+    """The Colab-like environment: afe installed as a package; no jupyter-book, no MyST-NB."""
+    venv = ROOT / ".venv-colab"
+    env = {**os.environ, "AFE_VENV": str(venv)}
+    subprocess.run(["bash", str(ROOT / "scripts" / "setup-env.sh"), "requirements-colab.txt"],
+                   check=True, env=env, cwd=ROOT)
+    python = venv / "bin" / "python"
+    probe = subprocess.run([str(python), "-c", (
+        "import importlib.util as u, afe, pathlib; "
+        "print([m for m in ('myst_nb', 'jupyter_book', 'myst_parser') if u.find_spec(m)]); "
+        "print(pathlib.Path(afe.__file__).resolve())")], capture_output=True, text=True, check=True)
+    present, location = probe.stdout.splitlines()
+    assert present == "[]", f"the Colab-like environment has {present}"
+    assert str(ROOT / "code") not in location, f"afe must be installed as a package, not from {location}"
+    return python
+
+
+def check_run(nb, name, html, book_build, compare_values=True):
+    values, images, problems = run_values(nb)
+    assert problems == [], f"{name}: {problems}"
+    assert images == html_figures(html, name), (
+        f"{name}: {images} images in the notebook, {html_figures(html, name)} in the HTML page")
+    if compare_values:
+        expected = {k: v for k, v in build_values(book_build, name).items() if not rn.is_timing(k)}
+        got = {k: v for k, v in values.items() if not rn.is_timing(k)}
+        assert set(expected) <= set(got) | {k for k in expected if expected[k] is None}, (
+            f"{name}: glued in the build but not shown by the notebook: {sorted(set(expected) - set(got))}")
+        differ = {k: (expected[k], got[k]) for k in expected if k in got and expected[k] != got[k]}
+        assert not differ, f"{name}: values that differ from the build's (build, notebook): {differ}"
+
+
+@pytest.mark.parametrize("path", READER_FILES, ids=lambda p: p.stem)
+def test_reader_notebook_runs_like_on_colab(path, colab_python, html, book_build, tmp_path):
+    alone = tmp_path / "colab"
+    alone.mkdir()
+    shutil.copy(path, alone / path.name)
+    nb = execute(alone / path.name, alone, colab_python, tmp_path / "jupyter")
+    executed = ARTIFACTS / "reader_notebooks"
+    executed.mkdir(parents=True, exist_ok=True)
+    import nbformat
+
+    nbformat.write(nb, executed / path.name)
+    check_run(nb, path.stem, html, book_build)
+
+
+@pytest.mark.parametrize("name", BINDER_LIKE)
+def test_reader_notebook_runs_like_on_binder(name, html, book_build, tmp_path):
+    python = Path(sys.executable)
+    nb = execute(READERS / f"{name}.ipynb", READERS, python, tmp_path / "jupyter")
+    check_run(nb, name, html, book_build)
+
+
+def test_an_executed_reader_notebook_renders_cleanly_in_a_browser(html, tmp_path, colab_python):
+    """nbconvert's HTML (what Jupyter shows) in headless Chromium: math typeset, images, no MyST."""
+    from nbconvert import HTMLExporter
+    import nbformat
+    from test_browser import CHROMIUM_FLAGS, SCREENSHOTS, chromium_path
+    from playwright.sync_api import sync_playwright
+
+    executed = ARTIFACTS / "reader_notebooks" / "02_sigmoid.ipynb"
+    if not executed.is_file():  # run on its own: execute it first
+        nb = execute(READERS / "02_sigmoid.ipynb", READERS, colab_python, tmp_path / "jupyter")
+    else:
+        nb = nbformat.read(executed, as_version=4)
+    site = tmp_path / "site"
+    shutil.copytree(html / "_static" / "mathjax", site / "mathjax")
+    # JupyterLab typesets with MathJax 3, $…$ inline; nbconvert's page is written for
+    # MathJax 2 from a CDN. Serve the book's own MathJax 3, configured as JupyterLab does.
+    exporter = HTMLExporter(template_name="lab", mathjax_url="mathjax/tex-chtml.js")
+    body, _ = exporter.from_notebook_node(nb)
+    config = ("<script>window.MathJax = {tex: {inlineMath: [['$', '$'], ['\\\\(', '\\\\)']], "
+              "processEscapes: true}};</script>")
+    loader = '<script src="mathjax/tex-chtml.js'
+    assert loader in body, "nbconvert no longer loads MathJax from mathjax_url"
+    body = body.replace(loader, config + loader, 1)
+    # Classic widgets' require.js is the page's only other remote script; JupyterLab has none.
+    body = re.sub(r'<script[^>]*src="https://[^"]*require[^"]*"[^>]*>\s*</script>', "", body)
+    remote = re.findall(r'<(?:script|link)[^>]*(?:src|href)="(https?://[^"]+)"', body)
+    assert not remote, f"the rendered notebook would load {remote}"
+    (site / "index.html").write_text(body)
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *a: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium_path(), headless=True,
+                                        args=CHROMIUM_FLAGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            failed = []
+            page.on("requestfailed", lambda r: failed.append(r.url))
+            page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+            page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/index.html", wait_until="load")
+            page.wait_for_function("document.querySelectorAll('mjx-container').length > 0",
+                                   timeout=30000)
+            page.wait_for_load_state("networkidle")
+            report = page.evaluate("""() => {
+              const md = Array.from(document.querySelectorAll('.jp-MarkdownOutput'));
+              const text = md.map(e => e.innerText).join('\\n');
+              return {text, math: document.querySelectorAll('mjx-container').length,
+                      images: Array.from(document.images).map(i => i.complete && i.naturalWidth > 0)};
+            }""")
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / "reader_notebook__02_sigmoid.jpg"), full_page=True,
+                            type="jpeg", quality=70)
+            browser.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert not failed, failed
+    assert report["math"] >= 3
+    assert report["images"] and all(report["images"])
+    leftovers = re.findall(r"\{(?:glue|numref|eq|cite|doc)[^}]*\}|\$\$|\\\(|:::", report["text"])
+    assert not leftovers, f"raw syntax visible in the rendered notebook: {leftovers}"
+    assert "0.25" in report["text"] or "1/4" in report["text"]
