@@ -57,7 +57,7 @@ KERAS_CATALOG: tuple[tuple[str, dict, str, str], ...] = (
     ("Ones", {}, "every weight 1", "scales, such as batch normalization's gamma"),
     ("Constant", {"value": 0.1}, "every weight 0.1", "biases (the small positive ReLU bias)"),
     ("RandomUniform", {"minval": -0.05, "maxval": 0.05}, "U(−0.05, 0.05), whatever the layer size",
-     "Keras's old default; none in particular"),
+     "embedding tables (the default of Keras's Embedding layer)"),
     ("RandomNormal", {"stddev": 0.05}, "N(0, 0.05²), whatever the layer size", "none in particular"),
     ("TruncatedNormal", {"stddev": 0.05}, "N(0, 0.05²) redrawn beyond 2 sd", "none in particular"),
     ("VarianceScaling", {}, "truncated normal, variance 1/fan_in (default settings)",
