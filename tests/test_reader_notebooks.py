@@ -211,6 +211,13 @@ def colab_python():
     subprocess.run(["bash", str(ROOT / "scripts" / "setup-env.sh"), "requirements-colab.txt"],
                    check=True, env=env, cwd=ROOT)
     python = venv / "bin" / "python"
+    # setup-env.sh reinstalls only when the requirements change; afe is a copy in this
+    # environment (not editable, as on Colab), so put the current code there every time.
+    shutil.rmtree(ROOT / "code" / "build", ignore_errors=True)  # setuptools' stale copies
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                    "--no-deps", "--force-reinstall", str(ROOT / "code")], check=True,
+                   capture_output=True)
+    shutil.rmtree(ROOT / "code" / "build", ignore_errors=True)
     probe = subprocess.run([str(python), "-c", (
         "import importlib.util as u, afe, pathlib; "
         "print([m for m in ('myst_nb', 'jupyter_book', 'myst_parser') if u.find_spec(m)]); "
