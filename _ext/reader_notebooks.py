@@ -431,8 +431,10 @@ def mask_timings(nb: dict) -> dict:
         if cell["cell_type"] != "markdown":
             continue
         text = _source(cell)
-        for key, value in timings.items():
-            text = text.replace(value + TIMING_MARK, f"<{key}>" + TIMING_MARK)
+        # Longest first, and all to one placeholder: two timings may read the same
+        # ("1.0"), or one may end with another ("0.8 to 1.0").
+        for value in sorted(set(timings.values()), key=len, reverse=True):
+            text = text.replace(value + TIMING_MARK, "<timing>" + TIMING_MARK)
         cell["source"] = _lines(text)
     if timings:
         nb["metadata"]["afe"]["timings"] = {k: f"<{k}>" for k in timings}
