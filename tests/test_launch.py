@@ -125,6 +125,16 @@ def test_a_failed_install_stops_the_notebook_with_one_short_message(tmp_path):
     assert nb.cells[2].outputs == [], "the notebook must stop at the set-up cell"
 
 
+def test_the_jupyterlab_command_opens_the_reader_notebooks():
+    """The README's third command: it sets up the environment and starts JupyterLab in notebooks/."""
+    script = (ROOT / "scripts" / "lab.sh").read_text()
+    assert "--notebook-dir=notebooks" in script and (ROOT / "notebooks").is_dir()
+    result = subprocess.run(["bash", str(ROOT / "scripts" / "lab.sh"), "--version"],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert re.search(r"^4\.\d+\.\d+", result.stdout, flags=re.M), result.stdout
+
+
 def test_binder_finds_requirements_and_a_supported_runtime():
     assert (ROOT / "requirements.txt").is_file()
     runtime = (ROOT / "runtime.txt").read_text().strip()
