@@ -23,10 +23,11 @@ import contextlib
 import os
 from typing import Any, Mapping
 
-__all__ = ["glue", "glue_all", "in_book_build", "quiet_import_tensorflow", "setup",
-           "verdict", "verdicts", "verdict_table", "HOLDS", "CAVEAT", "FAILS", "BUILD_ENV", "METADATA_KEY"]
+from .claims import CAVEAT, FAILS, HOLDS, OUTDATED, VERDICTS, Claim, Criterion
 
-HOLDS, CAVEAT, FAILS = "holds", "holds, with a caveat", "does not hold"
+__all__ = ["glue", "glue_all", "in_book_build", "quiet_import_tensorflow", "setup",
+           "verdicts", "verdict_table", "Claim", "Criterion",
+           "HOLDS", "CAVEAT", "OUTDATED", "FAILS", "VERDICTS", "BUILD_ENV", "METADATA_KEY"]
 
 #: The environment variable by which a book build announces itself to its kernels.
 BUILD_ENV = "AFE_BOOK_BUILD"
@@ -183,36 +184,18 @@ def glue(name: str, value: Any, display: bool = False) -> None:
     glue_all({name: value})
 
 
-def verdict(holds: bool, caveat: bool = False) -> str:
-    """The verdict on a checked claim: holds, holds with a caveat, or does not hold.
-
-    Args:
-        holds: whether the measurement confirms the claim.
-        caveat: whether it confirms it only in part, or only under conditions
-            the source does not state (ignored when ``holds`` is false).
-
-    Returns:
-        One of :data:`HOLDS`, :data:`CAVEAT` and :data:`FAILS`.
-    """
-    import numpy as np
-
-    if not isinstance(holds, (bool, np.bool_)) or not isinstance(caveat, (bool, np.bool_)):
-        raise TypeError("holds and caveat must be booleans computed from the chapter's data")
-    if not holds:
-        return FAILS
-    return CAVEAT if caveat else HOLDS
-
-
-def verdicts(claims: dict[str, tuple[str, bool, bool]]) -> None:
+def verdicts(claims: Mapping[str, Claim]) -> None:
     """Glue the verdicts of a chapter's checked claims for the claims ledger, and show them.
 
-    Each entry ``key: (claim, holds, caveat)`` glues the claim's wording as
-    ``claim-<key>`` and its :func:`verdict` as ``verdict-<key>``; the ledger
-    page pastes both. ``holds`` and ``caveat`` must be computed from the
-    chapter's own measurements, never typed in.
+    Each entry ``key: Claim(...)`` (see :mod:`afe.claims`) glues three texts:
+    ``claim-<key>``, the claim's wording; ``verdict-<key>``, its verdict; and
+    ``evidence-<key>``, its criteria with the measured values. The ledger
+    page pastes all three. The criteria's values must be the chapter's own
+    measurements, never typed in.
 
-    The cell shows one table, with a row per claim (claim, verdict); outside a
-    book build its metadata records the glued texts, as :func:`glue` does.
+    The cell shows one table, a row per claim (claim, criteria and
+    measurement, verdict); outside a book build its metadata records the
+    glued texts, as :func:`glue` does.
     """
     from IPython.display import display
 
@@ -220,6 +203,7 @@ def verdicts(claims: dict[str, tuple[str, bool, bool]]) -> None:
     glued = {}
     for key, row in table.iterrows():
         glued[f"claim-{key}"] = row["claim"]
+        glued[f"evidence-{key}"] = row["criteria and measurement"]
         glued[f"verdict-{key}"] = row["verdict"]
     metadata = {}
     if in_book_build():
@@ -233,13 +217,19 @@ def verdicts(claims: dict[str, tuple[str, bool, bool]]) -> None:
     display(data, raw=True, metadata=metadata)
 
 
-def verdict_table(claims: dict[str, tuple[str, bool, bool]]):
-    """The verdicts of ``claims`` (see :func:`verdicts`) as a DataFrame: claim, verdict."""
+def verdict_table(claims: Mapping[str, Claim]):
+    """The verdicts of ``claims`` (see :func:`verdicts`) as a DataFrame.
+
+    Columns: claim, criteria and measurement, verdict; indexed by key.
+    """
     import pandas as pd
 
     rows = []
-    for key, (claim, holds, caveat) in claims.items():
-        if not key or key != key.strip().lower() or " " in key:
+    for key, claim in claims.items():
+        if not isinstance(key, str) or not key or key != key.strip().lower() or " " in key:
             raise ValueError(f"claim keys are lower-case words joined by hyphens, got {key!r}")
-        rows.append({"claim": claim, "verdict": verdict(holds, caveat)})
+        if not isinstance(claim, Claim):
+            raise TypeError(f"the claim {key!r} must be an afe.claims.Claim, got {type(claim).__name__}")
+        rows.append({"claim": claim.text, "criteria and measurement": claim.evidence(),
+                     "verdict": claim.verdict})
     return pd.DataFrame(rows, index=pd.Index(list(claims), name="key"))

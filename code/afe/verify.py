@@ -22,16 +22,26 @@ except for the few comparisons with TensorFlow listed in
 precision; each has its reason and a looser bound. TensorFlow is also compared
 only on normal numbers: its CPU kernels flush subnormals (such as 5e-324) to 0.
 The tests and the Overview chapter both call :func:`four_way_check`.
+
+The four-way check tests the book's own code. :func:`article_check` tests the
+article instead: each derivative the article prints (transcribed in
+:mod:`afe.article`) against SymPy's derivative of the function the article
+gives, symbolically and at 50 digits on a dense grid of [−10, 10]
+(:func:`article_grid`), with the value it picks at each corner against the
+one-sided derivatives there. :func:`wolfram_constants` checks the six-digit
+decimals of the article's GELU derivative one by one.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
+import sympy as sp
 
-from . import activations, symbolic
+from . import activations, article, symbolic
 
 __all__ = [
     "CASES",
@@ -46,6 +56,12 @@ __all__ = [
     "check_grid",
     "tf_gradient",
     "tf_values",
+    "ARTICLE_TOLERANCE",
+    "PRINTED_TOLERANCE",
+    "ArticleCheck",
+    "article_check",
+    "article_grid",
+    "wolfram_constants",
 ]
 
 #: Largest accepted value of :func:`scaled_error` for every check, in float64.
@@ -269,4 +285,164 @@ def kink_table() -> list[dict[str, Any]]:
             rows.append({"activation": act.label(), "x": float(x), "numpy": float(ours),
                          "sympy": float(sym), "tensorflow": float(tfv),
                          "rule": act.spec.kink_rule})
+    return rows
+
+
+# --------------------------------------------------------------------------
+# The article's derivatives against SymPy's
+# --------------------------------------------------------------------------
+
+#: Largest accepted relative difference, at 50 digits, between a derivative
+#: of the article (with exact constants) and SymPy's: formulas that are the
+#: same function differ by rounding at the 50th digit, about 1e-49.
+ARTICLE_TOLERANCE = 1e-12
+
+#: Largest accepted difference (as :func:`scaled_error` measures it) for a
+#: derivative printed with six-significant-digit constants: six digits leave
+#: each constant off by up to half a unit in its sixth digit, at most 1.4e-6
+#: of its value (0.0356774, where half a unit is 5e-8), so a formula of
+#: values near 1 may be off by a few 1e-6, and 1e-5 is the ceiling. A wrong
+#: formula, or the derivative of another function, lies far above it.
+PRINTED_TOLERANCE = 1e-5
+
+
+def article_grid(lo: int = -10, hi: int = 10, per_unit: int = 100) -> list[Fraction]:
+    """Exact grid points ``lo, lo + 1/per_unit, …, hi`` (2001 by default), as fractions."""
+    return [Fraction(k, per_unit) for k in range(lo * per_unit, hi * per_unit + 1)]
+
+
+@dataclass(frozen=True)
+class ArticleCheck:
+    """One derivative of the article against SymPy's derivative of the article's function.
+
+    Attributes:
+        key, activation, form: as in :class:`afe.article.ArticleDerivative`.
+        latex: the article's derivative as the article typesets it.
+        proved: whether SymPy simplifies the difference to 0 (on each side
+            of the corner, if there is one); for a derivative printed with
+            rounded decimals, with the exact constants restored.
+        max_relative_difference: largest relative difference on the grid at
+            50 digits (corners left out: see ``corner_*``); exact constants
+            restored, as for ``proved``.
+        printed_difference: for a derivative printed with rounded decimals,
+            the largest difference of the printed formula (scaled as
+            :func:`scaled_error`); ``None`` otherwise.
+        approximated_difference: where the article's function approximates
+            another one, the largest difference (scaled) of the printed
+            derivative from the derivative of the function approximated;
+            ``None`` otherwise.
+        points: number of grid points compared.
+        corner: the corner, if any; ``corner_value`` the article's value
+            there; ``left`` and ``right`` the one-sided derivatives.
+    """
+
+    key: str
+    activation: str
+    form: str
+    latex: str
+    proved: bool
+    max_relative_difference: float
+    printed_difference: float | None
+    approximated_difference: float | None
+    points: int
+    corner: float | None = None
+    corner_value: float | None = None
+    left: float | None = None
+    right: float | None = None
+
+    @property
+    def agrees(self) -> bool:
+        """Whether the formula (exact constants) is within :data:`ARTICLE_TOLERANCE` everywhere."""
+        return self.max_relative_difference <= ARTICLE_TOLERANCE
+
+    @property
+    def corner_is_a_slope(self) -> bool | None:
+        """Whether the article's value at the corner is one of the one-sided derivatives."""
+        if self.corner is None:
+            return None
+        return self.corner_value in (self.left, self.right)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "activation": self.activation,
+            "article's form": self.form,
+            "SymPy: difference is 0": self.proved,
+            "largest relative difference": self.max_relative_difference,
+            "as printed": self.printed_difference,
+            "at x = 0: article": self.corner_value,
+            "left slope": self.left,
+            "right slope": self.right,
+        }
+
+
+def _as_float(value: sp.Expr) -> float:
+    return float(sp.N(value, 30))
+
+
+def article_check(derivatives: Iterable[article.ArticleDerivative] = article.DERIVATIVES,
+                  grid: Sequence[Fraction] | None = None) -> list[ArticleCheck]:
+    """Check each of the article's derivatives against SymPy's derivative of its function.
+
+    For each :class:`afe.article.ArticleDerivative`: SymPy differentiates the
+    article's function; the difference from the article's derivative is
+    simplified symbolically (α and λ kept as symbols), and evaluated at 50
+    digits on ``grid`` (default :func:`article_grid`) with the article's own
+    values of α and λ, except at the corners. At a corner, where the
+    derivative does not exist, the article's value is compared with the
+    one-sided derivatives.
+
+    Returns:
+        One :class:`ArticleCheck` per derivative, in order.
+    """
+    grid = article_grid() if grid is None else list(grid)
+    rows = []
+    for d in derivatives:
+        reference = sp.diff(d.function, article.X)
+        proved = symbolic.proved_equal(d.checked, reference, d.corners)
+        points = [p for p in grid if float(p) not in d.corners]
+        printed = d.derivative.subs(d.values)
+        printed_values = symbolic.mp_values(printed, points)
+        reference_values = symbolic.mp_values(reference.subs(d.values), points)
+        checked_values = (printed_values if d.exact_constants is None
+                          else symbolic.mp_values(d.checked.subs(d.values), points))
+        relative = symbolic.max_difference(checked_values, reference_values)
+        as_printed = approximated = None
+        if d.exact_constants is not None:
+            as_printed = symbolic.max_difference(printed_values, reference_values,
+                                                 measure="scaled")
+        if d.approximates is not None:
+            exact = symbolic.derive(d.approximates).derivative
+            approximated = symbolic.max_difference(printed_values, exact, points,
+                                                   measure="scaled")
+        corner = {}
+        if d.corners:
+            c = d.corners[0]
+            left, right = symbolic.one_sided_limits(reference.subs(d.values), c)
+            corner = {"corner": c, "corner_value": _as_float(printed.subs(article.X, c)),
+                      "left": _as_float(left), "right": _as_float(right)}
+        rows.append(ArticleCheck(
+            key=d.key, activation=d.activation, form=d.form,
+            latex=d.latex,
+            proved=proved, max_relative_difference=relative, printed_difference=as_printed,
+            approximated_difference=approximated, points=len(points), **corner,
+        ))
+    return rows
+
+
+def wolfram_constants() -> list[dict[str, Any]]:
+    """Each decimal of the article's GELU derivative against the exact value it stands for.
+
+    Returns:
+        One row per constant: the printed decimal, what it stands for, that
+        value to 12 digits and rounded to six significant digits, and whether
+        the printed decimal is that rounding.
+    """
+    meaning = ["√(2/π)", "0.044715·√(2/π)", "√(2/π)/2", "3·0.044715·√(2/π)/2"]
+    rows = []
+    for (printed, exact), words in zip(article.WOLFRAM_CONSTANTS.items(), meaning):
+        rounded = f"{float(sp.N(exact, 30)):.6g}"
+        rows.append({"printed": printed, "stands for": words,
+                     "exact value": str(sp.N(exact, 12)),
+                     "rounded to 6 digits": rounded,
+                     "printed is the rounding": rounded == printed})
     return rows

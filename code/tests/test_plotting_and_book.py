@@ -111,33 +111,30 @@ def test_barh_draws_bars_in_order_with_a_reference_line():
     plt.close(fig)
 
 
-def test_verdict_has_three_outcomes():
-    assert book.verdict(True) == book.HOLDS == "holds"
-    assert book.verdict(True, caveat=True) == book.CAVEAT == "holds, with a caveat"
-    assert book.verdict(False) == book.verdict(False, caveat=True) == book.FAILS == "does not hold"
-    import numpy as np
-
-    assert book.verdict(np.bool_(True), np.bool_(False)) == book.HOLDS
+def _claim(text="A claim.", value=0.5, **kwargs):
+    return book.Claim(text, holds=[book.Criterion("a fraction", value, ">", 0.1, domain=(0, 1))],
+                      **kwargs)
 
 
-@pytest.mark.parametrize("holds", [1, 0.0, "yes", None])
-def test_verdict_refuses_anything_but_a_boolean(holds):
-    with pytest.raises(TypeError, match="booleans"):
-        book.verdict(holds)
-
-
-def test_verdicts_glue_claim_and_verdict_and_show_one_table(outputs):
-    book.verdicts({"one-claim": ("A claim.", True, False), "other": ("Another.", False, False)})
+def test_verdicts_glue_claim_evidence_and_verdict_and_show_one_table(outputs):
+    book.verdicts({"one-claim": _claim(), "other": _claim("Another.", value=0.0)})
     [(table, metadata)] = outputs
     assert "does not hold" in table["text/plain"]  # outside IPython: the plain form
     assert metadata[book.METADATA_KEY]["values"] == {
         "claim-one-claim": "A claim.", "verdict-one-claim": "holds",
-        "claim-other": "Another.", "verdict-other": "does not hold"}
-    frame = book.verdict_table({"one-claim": ("A claim.", True, True)})
-    assert list(frame.index) == ["one-claim"] and list(frame["verdict"]) == [book.CAVEAT]
+        "evidence-one-claim": "a fraction = 0.5 (needs > 0.1) ✓",
+        "claim-other": "Another.", "verdict-other": "does not hold",
+        "evidence-other": "a fraction = 0 (needs > 0.1) ✗"}
+    frame = book.verdict_table({"one-claim": _claim()})
+    assert list(frame.index) == ["one-claim"] and list(frame["verdict"]) == [book.HOLDS]
+
+
+def test_verdicts_refuse_anything_but_a_claim(outputs):
+    with pytest.raises(TypeError, match="Claim"):
+        book.verdicts({"old-style": ("A claim.", True, False)})
 
 
 @pytest.mark.parametrize("key", ["", "Upper", "two words", " padded"])
 def test_verdicts_refuse_malformed_keys(key, outputs):
     with pytest.raises(ValueError, match="claim keys"):
-        book.verdicts({key: ("A claim.", True, False)})
+        book.verdicts({key: _claim()})

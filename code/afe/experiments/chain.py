@@ -151,10 +151,35 @@ def explosion_window(w: float) -> float:
     return 2 * saturation_point(1 / w) / w
 
 
-def random_chains(w: float = 100.0, n: int = 4, chains: int = 10_000, seed: int = 0) -> np.ndarray:
-    """∂C/∂b₁ (with ∂C/∂a_n = 1) for chains with every weight w, biases N(0, 1) and a₀ ~ U(0, 1)."""
+def random_chains(w: float = 100.0, n: int = 4, chains: int = 10_000, seed: int = 0,
+                  bias_range: tuple[float, float] | None = None) -> np.ndarray:
+    """∂C/∂b₁ (with ∂C/∂a_n = 1) for random chains with every weight ``w``.
+
+    Args:
+        w: the weight of every link.
+        n: the number of neurons.
+        chains: how many chains to draw.
+        seed: seed of the draws.
+        bias_range: ``None`` for biases from N(0, 1) (Nielsen's
+            initialization), or ``(low, high)`` for biases uniform on that
+            interval (with ``(-w, 0)`` a bias can cancel the weighted input
+            of any a ∈ (0, 1), so z_j may land anywhere in (−w, w)).
+
+    Returns:
+        One gradient per chain, shape (chains,). The input a₀ is drawn from
+        U(0, 1) for each chain.
+
+    Raises:
+        ValueError: for a ``bias_range`` whose low end is not below its high end.
+    """
+    if bias_range is not None and not bias_range[0] < bias_range[1]:
+        raise ValueError(f"bias_range must be (low, high) with low < high, got {bias_range!r}")
     rng = np.random.default_rng(seed)
     ws = np.full(n, float(w))
-    return np.array([
-        bias_gradient(ws, rng.standard_normal(n), rng.uniform()) for _ in range(chains)
-    ])
+
+    def biases():
+        if bias_range is None:
+            return rng.standard_normal(n)
+        return rng.uniform(bias_range[0], bias_range[1], n)
+
+    return np.array([bias_gradient(ws, biases(), rng.uniform()) for _ in range(chains)])

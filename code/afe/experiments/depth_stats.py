@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import activations, initializers
 
-__all__ = ["forward_stats"]
+__all__ = ["forward_stats", "relative_means"]
 
 
 def _dropout(a: np.ndarray, rate: float, kind: str, rng: np.random.Generator) -> np.ndarray:
@@ -79,3 +79,29 @@ def forward_stats(activation: str, *, depth: int = 64, width: int = 256, batch: 
         spread.append(a.std(axis=1).mean())
     return {"mean": np.array(means), "std": np.array(stds), "zeros": np.array(zeros),
             "saturated": np.array(saturated), "unit_spread": np.array(spread)}
+
+
+def relative_means(activation: str, seeds=(0, 1, 2), **kwargs) -> np.ndarray:
+    """Every layer's mean output in units of its standard deviation, for several random stacks.
+
+    Args:
+        activation: registry name, as for :func:`forward_stats`.
+        seeds: one random stack (input and weights) per seed.
+        **kwargs: the other arguments of :func:`forward_stats` (``depth``,
+            ``alpha``, ...).
+
+    Returns:
+        An array of shape (len(seeds), depth): ``mean / std`` of each layer's
+        outputs, one row per seed.
+
+    Raises:
+        ValueError: when no seed is given.
+    """
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("relative_means needs at least one seed")
+    rows = []
+    for seed in seeds:
+        stats = forward_stats(activation, seed=seed, **kwargs)
+        rows.append(stats["mean"] / stats["std"])
+    return np.array(rows)

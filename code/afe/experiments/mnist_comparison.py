@@ -25,7 +25,8 @@ __all__ = [
     "ACTIVATIONS", "PARAMS", "SCHEMA_VERSION", "reference_config", "prepare", "train_one",
     "defect_binary_crossentropy", "defect_validation_split", "defect_imports",
     "defect_unused_dropout_rate", "REFERENCE_PATH", "load_reference", "learning_rate_recorder",
-    "seed_summary",
+    "seed_summary", "ARTICLE_IMPORTS", "KERAS3_MODULES", "try_import", "same_behaviour",
+    "plateau_check", "final_values", "single_run_disagreement",
 ]
 
 #: Where the reference sweep's results are stored (inside the package, so that
@@ -173,7 +174,14 @@ def defect_validation_split(data: dict, *, seed: int = 0) -> dict:
 
     Trains one epoch with both and compares the reported ``val_loss`` with the
     model's loss on ``validation_data`` and on the last 20 % of the training
-    arrays (what ``validation_split`` would hold out).
+    arrays (what ``validation_split`` would hold out). Also recomputes the
+    validation accuracy from the trained model's predictions (the share of
+    images whose most probable class is the label), to compare with what the
+    history reports as ``val_accuracy``.
+
+    Returns:
+        The three losses, ``reported val_accuracy``, ``validation accuracy
+        recomputed from the predictions`` and the sorted ``history keys``.
     """
     import keras
 
@@ -188,9 +196,14 @@ def defect_validation_split(data: dict, *, seed: int = 0) -> dict:
     tail = slice(int(n * 0.8), n)
     on_val = model.evaluate(data["x_val"], data["y_val"], verbose=0, return_dict=True)
     on_tail = model.evaluate(data["x_train"][tail], data["y_train"][tail], verbose=0, return_dict=True)
+    probs = np.concatenate([np.asarray(model(data["x_val"][i:i + 256], training=False))
+                            for i in range(0, len(data["x_val"]), 256)])
+    hits = probs.argmax(axis=1) == data["y_val"].argmax(axis=1)
     return {"reported val_loss": float(fit.history["val_loss"][-1]),
             "loss on validation_data": float(on_val["loss"]),
             "loss on the last 20 % of the training arrays": float(on_tail["loss"]),
+            "reported val_accuracy": float(fit.history["val_accuracy"][-1]),
+            "validation accuracy recomputed from the predictions": float(hits.mean()),
             "history keys": sorted(fit.history)}
 
 
@@ -223,17 +236,69 @@ def try_import(line: str) -> str:
     return "works"
 
 
+def _probe_to_categorical(module) -> bool:
+    labels = np.array([0, 2, 1, 2])
+    return bool(np.array_equal(module.to_categorical(labels, 3), np.eye(3)[labels]))
+
+
+def _probe_alpha_dropout(module) -> bool:
+    # Keras 2's AlphaDropout: the identity at inference; in training it drops
+    # units to SELU's saturation and keeps the mean and variance of a standard
+    # normal input at 0 and 1.
+    z = np.random.default_rng(0).standard_normal((200, 500)).astype("float32")
+    layer = module.AlphaDropout(0.2, seed=0)
+    kept = np.asarray(layer(z, training=False))
+    dropped = np.asarray(layer(z, training=True))
+    return bool(np.array_equal(kept, z) and not np.array_equal(dropped, z)
+                and abs(dropped.mean()) < 0.02 and abs(dropped.std() - 1) < 0.02)
+
+
+def _probe_get_custom_objects(module) -> bool:
+    # Keras 2's get_custom_objects returned the global registry: an object
+    # stored there under a name is what Keras finds under that name.
+    import keras
+
+    registry, marker = module.get_custom_objects(), object()
+    registry["afe_probe"] = marker
+    try:
+        return keras.saving.get_registered_object("afe_probe") is marker
+    finally:
+        del registry["afe_probe"]
+
+
+#: For each name in :data:`KERAS3_MODULES`, a check that its Keras 3 home
+#: gives something that does what the Keras 2 name did.
+_PROBES = {"to_categorical": _probe_to_categorical, "AlphaDropout": _probe_alpha_dropout,
+           "get_custom_objects": _probe_get_custom_objects}
+
+
+def same_behaviour(name: str) -> bool:
+    """Whether Keras 3's ``name`` (imported from :data:`KERAS3_MODULES`) does what Keras 2's did.
+
+    Args:
+        name: one of the names in :data:`KERAS3_MODULES`.
+
+    Raises:
+        KeyError: for a name without a Keras 3 home or a probe.
+    """
+    module = importlib.import_module(KERAS3_MODULES[name])
+    return _PROBES[name](module)
+
+
 def defect_imports(lines: Iterable[str] = ARTICLE_IMPORTS) -> list[dict]:
     """Run each of the article's imports in the installed Keras; record what happens.
 
-    Returns one row per statement: the statement, its outcome, and the Keras 3
+    Returns one row per statement: the statement, its outcome, the Keras 3
     statement that replaces it (itself run, so it is known to work), or
-    "(unchanged)" where the original still works.
+    "(unchanged)" where the original still works, and ``same behaviour``:
+    for a replacement, whether the name does there what it did in Keras 2
+    (:func:`same_behaviour`); ``None`` where the original works or nothing
+    replaces it.
     """
     rows = []
     for line in lines:
         outcome = try_import(line)
-        replacement = "(unchanged)"
+        replacement, behaves = "(unchanged)", None
         if outcome != "works":
             name = line.split()[-1]
             replacement = "(no replacement found)"
@@ -241,8 +306,9 @@ def defect_imports(lines: Iterable[str] = ARTICLE_IMPORTS) -> list[dict]:
                 candidate = f"from {KERAS3_MODULES[name]} import {name}"
                 if try_import(candidate) == "works":
                     replacement = candidate
+                    behaves = same_behaviour(name)
         rows.append({"the article's import": line, "in Keras 3": outcome,
-                     "Keras 3 import": replacement})
+                     "Keras 3 import": replacement, "same behaviour": behaves})
     return rows
 
 
@@ -250,7 +316,12 @@ def defect_unused_dropout_rate() -> dict:
     """The original's model builder takes a ``dropout_rate`` it never uses; build it with two values.
 
     Written like the article's builder: the argument is accepted, the layers
-    use fixed rates. The two models' configurations are compared.
+    use fixed rates. The two models' configurations are compared layer by
+    layer (names aside).
+
+    Returns:
+        ``identical layer configurations``, the number of ``layers that
+        differ`` out of ``layers``, and the ``dropout rates actually used``.
     """
     def build(activation, dropout_rate=0.2):  # dropout_rate is never read, as in the article
         return models.article_cnn(activation)
@@ -259,7 +330,9 @@ def defect_unused_dropout_rate() -> dict:
     rates = [layer.rate for layer in a.layers if hasattr(layer, "rate")]
     same = [la.get_config() | {"name": ""} == lb.get_config() | {"name": ""}
             for la, lb in zip(a.layers, b.layers)]
-    return {"identical layer configurations": all(same), "dropout rates actually used": rates}
+    return {"identical layer configurations": all(same),
+            "layers that differ": len(same) - sum(same), "layers": len(same),
+            "dropout rates actually used": rates}
 
 
 def learning_rate_recorder():
@@ -290,3 +363,111 @@ def seed_summary(results: dict, key: str) -> dict[str, dict[str, np.ndarray]]:
                            "std": curves.std(axis=0, ddof=1) if len(curves) > 1 else np.zeros(curves.shape[1]),
                            "n": len(curves)}
     return out
+
+
+def plateau_check(val_loss: Sequence[float], rates: Sequence[float], *, patience: int,
+                  initial_rate: float, factor: float = 0.1, min_delta: float = 1e-4) -> dict:
+    """Check from a run's record that the learning rate was cut exactly when val_loss stalled.
+
+    The rule ``ReduceLROnPlateau`` states: an epoch improves when its
+    ``val_loss`` is below the best so far by more than ``min_delta`` (Keras's
+    default 1e-4); after ``patience`` epochs in a row without improvement,
+    multiply the learning rate by ``factor``, and start counting again. This
+    function counts, from the recorded numbers alone, the epochs without
+    improvement before each cut, and the epochs at which the count reached
+    ``patience`` and no cut followed.
+
+    Args:
+        val_loss: the validation loss of every epoch.
+        rates: the learning rate at the end of every epoch (after any cut).
+        patience: the callback's patience.
+        initial_rate: the learning rate the run started with.
+        factor: the callback's factor.
+        min_delta: the smallest decrease that counts as an improvement.
+
+    Returns:
+        ``epochs``: one row per epoch (val_loss, improved, epochs without
+        improvement before any cut, learning rate, cut); ``cuts``; ``waits``,
+        the epochs without improvement before each cut; ``cuts not after
+        patience``, the cuts whose wait was not ``patience``; ``stalls without
+        a cut``, epochs whose wait reached ``patience`` with no cut; and
+        ``largest factor error``, the largest |new rate / old rate − factor|
+        over the cuts (0 when there was none).
+
+    Raises:
+        ValueError: if ``val_loss`` and ``rates`` differ in length.
+    """
+    if len(val_loss) != len(rates):
+        raise ValueError(f"{len(val_loss)} val_loss values but {len(rates)} learning rates")
+    best, wait, previous = np.inf, 0, float(initial_rate)
+    rows, waits, errors, stalls = [], [], [], 0
+    for epoch, (value, rate) in enumerate(zip(val_loss, rates), start=1):
+        improved = bool(value < best - min_delta)
+        if improved:
+            best, wait = value, 0
+        else:
+            wait += 1
+        cut = bool(rate < previous * (1 - 1e-6))  # float32 rates: ignore rounding
+        rows.append({"epoch": epoch, "val_loss": float(value), "improved": improved,
+                     "epochs without improvement": wait, "learning rate": float(rate),
+                     "cut": cut})
+        if cut:
+            waits.append(wait)
+            errors.append(abs(rate / previous - factor))
+            wait = 0
+        elif wait >= patience:
+            stalls += 1
+        previous = float(rate)
+    return {"epochs": rows, "cuts": len(waits), "waits": waits,
+            "cuts not after patience": sum(w != patience for w in waits),
+            "stalls without a cut": stalls,
+            "largest factor error": float(max(errors, default=0.0))}
+
+
+def final_values(results: dict, key: str = "val_accuracy"):
+    """A DataFrame of the last epoch's ``history[key]``: one row per activation, one column per seed.
+
+    Args:
+        results: the stored sweep (:func:`load_reference`) or a dict of the
+            same shape (``config["activations"]`` and ``runs``).
+        key: a history key, such as ``"val_accuracy"`` or ``"val_loss"``.
+    """
+    import pandas as pd
+
+    table = pd.DataFrame([{"activation": r["activation"], "seed": r["seed"],
+                           key: r["history"][key][-1]} for r in results["runs"]])
+    table = table.pivot(index="activation", columns="seed", values=key)
+    return table.loc[[a for a in results["config"]["activations"] if a in table.index]]
+
+
+def single_run_disagreement(table) -> dict:
+    """How often two single runs (different seeds) rank a pair of activations differently.
+
+    Args:
+        table: one row per activation, one column per seed (as from
+            :func:`final_values`, or test accuracies); higher is better.
+
+    Returns:
+        ``pairs of activations``; ``per seed pair``, for each pair of seeds
+        the share of activation pairs that the two seeds order differently
+        (a tie in one seed and not the other counts as different); ``mean
+        share`` and ``largest share`` over the seed pairs.
+
+    Raises:
+        ValueError: with fewer than two seeds or two activations.
+    """
+    from itertools import combinations
+
+    values = np.asarray(table, dtype=float)
+    if values.shape[0] < 2 or values.shape[1] < 2:
+        raise ValueError("need at least two activations and two seeds")
+    acts = list(combinations(range(values.shape[0]), 2))
+    shares = {}
+    for s, t in combinations(range(values.shape[1]), 2):
+        differ = [np.sign(values[i, s] - values[j, s]) != np.sign(values[i, t] - values[j, t])
+                  for i, j in acts]
+        shares[(list(table.columns)[s], list(table.columns)[t]) if hasattr(table, "columns")
+               else (s, t)] = float(np.mean(differ))
+    return {"pairs of activations": len(acts), "per seed pair": shares,
+            "mean share": float(np.mean(list(shares.values()))),
+            "largest share": float(max(shares.values()))}

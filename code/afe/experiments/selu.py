@@ -28,7 +28,8 @@ import sympy as sp
 from .. import activations
 
 __all__ = ["SeluConstants", "derive_constants", "moments", "mean_variance_map", "iterate",
-           "jacobian", "four_properties"]
+           "jacobian", "four_properties", "property_values", "NETWORKS", "normalized_mlp",
+           "selu_vs_batchnorm"]
 
 
 @dataclass(frozen=True)
@@ -123,15 +124,164 @@ def four_properties(name: str, **params) -> dict[str, bool]:
     2. a saturation region, where the derivative approaches 0 (to damp large variance);
     3. a slope above 1 somewhere (to increase a small variance);
     4. continuity (for a fixed point to exist).
+
+    The thresholds: a derivative below 1e-6 in the tails counts as saturation,
+    a jump below 1e-3 between grid points 1e-4 apart as continuity (see
+    :func:`property_values` for the measured numbers).
+    """
+    v = property_values(name, **params)
+    return {
+        "negative and positive values": v["lowest value"] < 0 < v["highest value"],
+        "saturation region": v["smallest |derivative| in the tails"] < 1e-6,
+        "slope above 1": v["largest slope"] > 1 + 1e-9,
+        "continuous": v["largest jump"] < 1e-3,
+    }
+
+
+def property_values(name: str, **params) -> dict[str, float]:
+    """The numbers behind :func:`four_properties`, measured on a grid of x in [−30, 30].
+
+    Args:
+        name: a registry name (``params`` are its parameters).
+
+    Returns:
+        ``lowest value`` and ``highest value`` of the function; ``smallest
+        |derivative| in the tails`` (the 1,000 grid points at each end, step
+        1e-4); ``largest slope``; ``largest jump`` between neighbouring grid
+        points (small for a continuous function).
     """
     act = activations.get(name, **params)
     x = np.linspace(-30, 30, 600_001)
     f, df = act(x), act.derivative(x)
     tails = np.concatenate([df[:1000], df[-1000:]])
-    jumps = np.abs(np.diff(f))
     return {
-        "negative and positive values": bool(f.min() < 0 < f.max()),
-        "saturation region": bool(np.min(np.abs(tails)) < 1e-6),
-        "slope above 1": bool(df.max() > 1 + 1e-9),
-        "continuous": bool(jumps.max() < 1e-3),
+        "lowest value": float(f.min()),
+        "highest value": float(f.max()),
+        "smallest |derivative| in the tails": float(np.min(np.abs(tails))),
+        "largest slope": float(df.max()),
+        "largest jump": float(np.abs(np.diff(f)).max()),
     }
+
+
+#: The two networks :func:`selu_vs_batchnorm` compares.
+NETWORKS = ("SELU, LeCun", "ReLU, He, BatchNorm")
+
+
+def normalized_mlp(network: str, *, depth: int = 8, width: int = 64, inputs: int = 784,
+                   classes: int = 10, seed: int = 0):
+    """A dense softmax classifier of ``depth`` hidden layers, normalized one of two ways.
+
+    Args:
+        network: ``"SELU, LeCun"`` (SELU units, ``lecun_normal`` weights: the
+            network normalizes itself) or ``"ReLU, He, BatchNorm"`` (each dense
+            layer, with ``he_normal`` weights and no bias, is followed by
+            ``BatchNormalization`` and then ReLU: external normalization).
+        depth, width: hidden layers and units per layer.
+        inputs, classes: input size and number of classes.
+        seed: seed of the initial weights.
+
+    Returns:
+        An uncompiled ``keras.Sequential``.
+
+    Raises:
+        ValueError: for an unknown ``network``.
+    """
+    import keras
+
+    if network not in NETWORKS:
+        raise ValueError(f"network must be one of {NETWORKS}, got {network!r}")
+    layers = [keras.Input((inputs,))]
+    for k in range(depth):
+        if network == NETWORKS[0]:
+            layers.append(keras.layers.Dense(
+                width, activation=activations.get("selu").keras(),
+                kernel_initializer=keras.initializers.LecunNormal(seed=seed * 1000 + k)))
+        else:
+            layers += [
+                keras.layers.Dense(width, use_bias=False,
+                                   kernel_initializer=keras.initializers.HeNormal(seed=seed * 1000 + k)),
+                keras.layers.BatchNormalization(),
+                keras.layers.Activation(activations.get("relu").keras()),
+            ]
+    layers.append(keras.layers.Dense(
+        classes, activation="softmax",
+        kernel_initializer=keras.initializers.GlorotUniform(seed=seed * 1000 + 999)))
+    return keras.Sequential(layers, name=network.split(",")[0].lower() + "_mlp")
+
+
+def _epoch_clock():
+    import time
+
+    import keras
+
+    class EpochClock(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.seconds = []  # kept across fit calls: fit_seeds calls fit once per epoch
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self._start = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.seconds.append(time.perf_counter() - self._start)
+
+    return EpochClock()
+
+
+def selu_vs_batchnorm(x: np.ndarray, y: np.ndarray, *, seeds: Sequence[int] = (0, 1, 2),
+                      learning_rates: Sequence[float] = (1e-3,), epochs: int = 4,
+                      batch_size: int = 64, depth: int = 8, width: int = 64) -> list[dict]:
+    """Train the two networks of :func:`normalized_mlp` on the same data; record the training loss.
+
+    Every run trains with Adam at one learning rate, on batches of
+    ``batch_size`` drawn in an order set by the seed, from the initial
+    weights of :func:`normalized_mlp` with that seed. Inputs are
+    standardized (mean 0, standard deviation 1 over all pixels), as SELU's
+    theory assumes. Runs go through :func:`afe.models.fit_seeds`, so each
+    network is traced once.
+
+    Args:
+        x: inputs, shape (N, features).
+        y: one-hot labels, shape (N, classes).
+        seeds: one run per seed, network and learning rate.
+        learning_rates: Adam's learning rates to try.
+        epochs: epochs per run.
+        batch_size: examples per step.
+        depth, width: of the hidden layers.
+
+    Returns:
+        One dict per run: ``network``, ``learning_rate``, ``seed``, ``loss``
+        and ``accuracy`` (Keras's training loss and accuracy per epoch, the
+        mean over the epoch's batches), ``epoch_seconds`` (wall time per
+        epoch) and ``traced`` (whether the run's first epoch included
+        TensorFlow's tracing, so that its time is not the epoch's cost).
+    """
+    import keras
+
+    from .. import models
+
+    x = np.asarray(x, dtype=np.float32)
+    x = (x - x.mean()) / x.std()
+    y = np.asarray(y, dtype=np.float32)
+    runs = []
+    for network in NETWORKS:
+        clocks = []
+
+        def clock():
+            clocks.append(_epoch_clock())
+            return [clocks[-1]]
+
+        def build(seed, network=network):
+            return normalized_mlp(network, depth=depth, width=width, inputs=x.shape[1],
+                                  classes=y.shape[1], seed=seed)
+
+        fits = models.fit_seeds(build, x, y, seeds=seeds, learning_rates=learning_rates,
+                                optimizer=keras.optimizers.Adam(learning_rates[0]),
+                                loss="categorical_crossentropy", metrics=["accuracy"],
+                                epochs=epochs, batch_size=batch_size, callbacks=clock)
+        for k, (fit, timer) in enumerate(zip(fits, clocks)):
+            runs.append({"network": network, "learning_rate": fit["learning_rate"],
+                         "seed": fit["seed"], "loss": fit["history"]["loss"],
+                         "accuracy": fit["history"]["accuracy"],
+                         "epoch_seconds": list(timer.seconds), "traced": k == 0})
+    return runs
