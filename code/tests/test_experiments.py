@@ -202,3 +202,27 @@ def test_clipping_runs_are_deterministic_and_clip():
     plain = clipping.train(args, {}, x, y, steps=4, batch=16)
     assert plain["grad_norm"][0] == first["grad_norm"][0]  # recorded before clipping
     assert set(clipping.VARIANTS) >= {"no clipping", "clipvalue=0.5", "clipnorm=1", "global_clipnorm=1"}
+
+
+def test_clipping_replay_repeats_the_unclipped_run():
+    x = np.random.default_rng(0).uniform(size=(64, 784))
+    y = np.arange(64) % 10
+    args = dict(depth=3, width=16, activation="relu", init_scale=8.0, seed=0)
+    run = clipping.train(args, {}, x, y, steps=4, batch=16)
+    records, model = clipping.replay(args, x, y, steps=4, batch=16)
+    np.testing.assert_array_equal(records["loss"], run["loss"])
+    np.testing.assert_allclose(
+        records["gradient norm, float64"], records["gradient norm, float32"], rtol=1e-5
+    )
+    assert model.count_params() == 784 * 16 + 16 + 2 * (16 * 16 + 16) + 16 * 10 + 10
+
+
+def test_clipping_over_seeds_names_runs_and_refuses_unknown_variants():
+    x = np.random.default_rng(0).uniform(size=(64, 784))
+    y = np.arange(64) % 10
+    args = dict(depth=2, width=8, activation="relu", init_scale=2.0, seed=0)
+    runs = clipping.over_seeds(args, ["no clipping"], x, y, seeds=(0, 1), steps=2)
+    assert set(runs) == {("no clipping", 0), ("no clipping", 1)}
+    assert not np.array_equal(runs["no clipping", 0]["loss"], runs["no clipping", 1]["loss"])
+    with pytest.raises(ValueError, match="unknown clipping variants"):
+        clipping.over_seeds(args, ["clipnorm=2"], x, y)

@@ -143,15 +143,31 @@ def accuracy(net: MLP, x: np.ndarray, y: np.ndarray) -> float:
 
 
 def train_sgd(net: MLP, x: np.ndarray, y: np.ndarray, *, epochs: int, batch: int = 64,
-              lr: float = 0.1, l2: float = 0.0, seed: int = 0,
+              lr: float = 0.1, l1: float = 0.0, l2: float = 0.0, seed: int = 0,
               on_epoch: Callable[[MLP, int], None] | None = None) -> MLP:
-    """Mini-batch SGD in place: W ← W − lr(∂C/∂W + l2·W), b ← b − lr ∂C/∂b.
+    """Mini-batch SGD in place: W ← W − lr(∂C/∂W + l1·sign(W) + l2·W), b ← b − lr ∂C/∂b.
+
+    The penalties are those of Keras's ``L1L2`` regularizer up to its
+    scaling: ``l1·Σ|W| + ½·l2·ΣW²`` added to the mean cost, on the weights
+    only (not the biases). The L1 term's gradient is taken as ``sign(W)``
+    (0 at 0), as automatic differentiation does, so weights are pushed
+    towards zero and then jitter around it rather than landing on it exactly.
 
     Args:
+        net: the network, changed in place.
+        x, y: training inputs and one-hot labels.
         epochs: passes over the data, in a fresh random order each time.
-        l2: L2 penalty ½·l2·ΣW² added to the cost (weights only, not biases).
+        batch: examples per step.
+        lr: learning rate.
+        l1, l2: strengths of the two penalties (0: none).
+        seed: seed of the batch order.
         on_epoch: called as ``on_epoch(net, epoch)`` after every epoch.
+
+    Raises:
+        ValueError: if a penalty is negative.
     """
+    if l1 < 0 or l2 < 0:
+        raise ValueError(f"penalties must be non-negative, got l1={l1} and l2={l2}")
     rng = np.random.default_rng(seed)
     n = len(x)
     for epoch in range(epochs):
@@ -159,6 +175,8 @@ def train_sgd(net: MLP, x: np.ndarray, y: np.ndarray, *, epochs: int, batch: int
         for start in range(0, n, batch):
             idx = order[start:start + batch]
             grad_w, grad_b = gradients(net, x[idx], y[idx])
+            if l1:
+                grad_w = [gw + l1 * np.sign(w) for w, gw in zip(net.weights, grad_w)]
             net.weights = [w - lr * (gw + l2 * w) for w, gw in zip(net.weights, grad_w)]
             net.biases = [b - lr * gb for b, gb in zip(net.biases, grad_b)]
         if on_epoch is not None:

@@ -12,8 +12,6 @@ measure what the tips promise after training, on the book's NumPy MLP
 - :func:`dead_unit_run`: one run of :func:`afe.experiments.dead_units.run`
   (the two-layer network of the ReLU chapter) as one row of a table, with
   the dead units counted;
-- :func:`train_penalized`: mini-batch SGD with an L1 and/or L2 penalty on the
-  weights (:func:`afe.experiments.mlp.train_sgd` knows only L2);
 - :func:`penalty_runs`: the same small network, trained on a small subset of
   the digits so that it can overfit, with and without each penalty;
 - :func:`weight_sparsity`: the share of weights that a penalty has driven to
@@ -24,13 +22,13 @@ Every function is deterministic for given seeds and returns data.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
 from . import dead_units, mlp
 
-__all__ = ["init_runs", "dead_unit_run", "train_penalized", "weight_sparsity", "penalty_runs"]
+__all__ = ["init_runs", "dead_unit_run", "weight_sparsity", "penalty_runs"]
 
 
 def init_runs(x: np.ndarray, y: np.ndarray, x_test: np.ndarray, y_test: np.ndarray, *,
@@ -121,51 +119,6 @@ def dead_unit_run(x: np.ndarray, y: np.ndarray, x_test: np.ndarray, y_test: np.n
     }
 
 
-def train_penalized(net: mlp.MLP, x: np.ndarray, y: np.ndarray, *, epochs: int, batch: int = 64,
-                    lr: float = 0.1, l1: float = 0.0, l2: float = 0.0, seed: int = 0,
-                    on_epoch: Callable[[mlp.MLP, int], None] | None = None) -> mlp.MLP:
-    """Mini-batch SGD in place with weight penalties: W ← W − lr(∂C/∂W + l1·sign(W) + l2·W).
-
-    The penalties are those of Keras's ``L1L2`` regularizer up to its
-    scaling: ``l1·Σ|W| + ½·l2·ΣW²`` added to the mean cost, on the weights
-    only (not the biases). The L1 term's gradient is taken as ``sign(W)``
-    (0 at 0), as automatic differentiation does, so weights are pushed
-    towards zero and then jitter around it rather than landing on it
-    exactly.
-
-    Args:
-        net: the network, changed in place.
-        x, y: training inputs and one-hot labels.
-        epochs: passes over the data, in a fresh random order each time.
-        batch: examples per step.
-        lr: learning rate.
-        l1, l2: strengths of the two penalties (0: none).
-        seed: seed of the batch order.
-        on_epoch: called as ``on_epoch(net, epoch)`` after every epoch.
-
-    Returns:
-        ``net``.
-
-    Raises:
-        ValueError: if a penalty is negative.
-    """
-    if l1 < 0 or l2 < 0:
-        raise ValueError(f"penalties must be non-negative, got l1={l1} and l2={l2}")
-    rng = np.random.default_rng(seed)
-    n = len(x)
-    for epoch in range(epochs):
-        order = rng.permutation(n)
-        for start in range(0, n, batch):
-            idx = order[start:start + batch]
-            grad_w, grad_b = mlp.gradients(net, x[idx], y[idx])
-            net.weights = [w - lr * (gw + l1 * np.sign(w) + l2 * w)
-                           for w, gw in zip(net.weights, grad_w)]
-            net.biases = [b - lr * gb for b, gb in zip(net.biases, grad_b)]
-        if on_epoch is not None:
-            on_epoch(net, epoch)
-    return net
-
-
 def weight_sparsity(net: mlp.MLP, tol: float = 1e-3) -> float:
     """Share of all weights (not biases) whose magnitude is below ``tol``.
 
@@ -192,7 +145,7 @@ def penalty_runs(x: np.ndarray, y: np.ndarray, x_test: np.ndarray, y_test: np.nd
     Args:
         x, y: the full training set; each seed draws its own ``n_train`` rows.
         x_test, y_test: held-out inputs and labels.
-        penalties: label → keywords of :func:`train_penalized`, e.g.
+        penalties: label → keywords of :func:`afe.experiments.mlp.train_sgd`, e.g.
             ``{"none": {}, "L2": {"l2": 1e-3}, "L1": {"l1": 1e-4}}``.
         seeds: seeds of the subset, the initial weights and the batch order.
         n_train: rows of the training subset.
@@ -226,7 +179,7 @@ def penalty_runs(x: np.ndarray, y: np.ndarray, x_test: np.ndarray, y_test: np.nd
         for label, kw in penalties.items():
             net = mlp.init_mlp(sizes, "relu", output="softmax", seed=seed)
             with np.errstate(over="ignore", invalid="ignore"):
-                train_penalized(net, xs, ys, epochs=epochs, batch=batch, lr=lr, seed=seed, **kw)
+                mlp.train_sgd(net, xs, ys, epochs=epochs, batch=batch, lr=lr, seed=seed, **kw)
             _, acts = mlp.forward(net, x_test)
             rows.append({
                 "penalty": label, "seed": seed,
