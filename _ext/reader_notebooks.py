@@ -57,6 +57,11 @@ TIMING_NOTE = (f"*{TIMING_MARK} A timing, measured on the machine that built the
 SETUP_TITLE = "# @title Set-up"
 SETUP_TAG = "set-up"
 HIDDEN_TAGS = {"remove-cell", "hide-cell"}
+#: A chapter's exercise solutions: code cells tagged ``solution`` (and
+#: ``hide-cell``, so the HTML folds them). A reader notebook keeps them folded
+#: under this title, to run when the reader wants the answer.
+SOLUTION_TAG = "solution"
+SOLUTION_TITLE = "# @title Solution"
 MAX_TEXT = 2000  # a glued value longer than this is not text for the prose
 
 
@@ -395,7 +400,12 @@ def convert_notebook(nb: dict, ctx: Context) -> dict:
                           "source": _lines(text)})
         elif cell["cell_type"] == "code":
             source = _source(cell)
-            if HIDDEN_TAGS & set(tags):
+            if SOLUTION_TAG in tags:
+                tags = [SOLUTION_TAG]
+                meta["jupyter"] = {**meta.get("jupyter", {}), "source_hidden": True}
+                meta["cellView"] = "form"
+                source = SOLUTION_TITLE + "\n" + source
+            elif HIDDEN_TAGS & set(tags):
                 tags = [t for t in tags if t not in HIDDEN_TAGS] + [SETUP_TAG]
                 meta["jupyter"] = {**meta.get("jupyter", {}), "source_hidden": True}
                 meta["cellView"] = "form"

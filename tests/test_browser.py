@@ -160,3 +160,47 @@ def test_the_sidebar_reaches_every_page(browser, server):
               if u.startswith(server)}
     missing = [p for p in PAGES[1:] if p not in linked]
     assert not missing, f"pages the front page's navigation does not link: {missing}"
+
+
+# Runs in the page: the folded parts of the Exercises section, before and after a click.
+FOLDS = """() => Array.from(document.querySelectorAll('section#exercises details')).map(d => ({
+  summary: (d.querySelector('summary') || {}).textContent || '',
+  open: d.open,
+}))"""
+
+
+@pytest.mark.parametrize("name", NOTEBOOK_PAGES)
+def test_exercise_solutions_are_folded_and_open_on_click(browser, server, name):
+    page, _, problems = open_page(browser, urljoin(server, f"{name}.html"))
+    try:
+        folds = page.evaluate(FOLDS)
+        assert folds, f"{name}: no folded solutions in an Exercises section"
+        assert not [f for f in folds if f["open"]], f"{name}: solutions shown unfolded: {folds}"
+        summaries = page.locator("section#exercises details > summary")
+        for i in range(summaries.count()):
+            summaries.nth(i).click()
+        opened = page.evaluate(FOLDS)
+        assert all(f["open"] for f in opened), f"{name}: a solution did not open on click"
+        hidden = page.evaluate("""() => Array.from(
+            document.querySelectorAll('section#exercises details .cell_output, '
+                                      + 'section#exercises details .sd-summary-content'))
+            .filter(e => e.getBoundingClientRect().height === 0).length""")
+        assert hidden == 0, f"{name}: {hidden} opened solution parts are still invisible"
+    finally:
+        page.close()
+    assert problems == [], f"{name}: {problems}"
+
+
+def test_the_choosing_chapter_tables_fit_the_page(browser, server):
+    page, _, _ = open_page(browser, urljoin(server, "chapters/12_choosing.html"))
+    try:
+        tables = page.evaluate("""() => Array.from(document.querySelectorAll('main table')).map(t => {
+            const box = t.parentElement;
+            return {rows: t.rows.length, width: t.scrollWidth, room: box.clientWidth,
+                    scrolls: box.scrollWidth > box.clientWidth + 1};
+        })""")
+    finally:
+        page.close()
+    assert len(tables) >= 3 and all(t["rows"] > 1 for t in tables), tables
+    cut = [t for t in tables if t["scrolls"] or t["width"] > t["room"] + 1]
+    assert not cut, f"tables cut off or scrolling sideways at 1280 px: {cut}"

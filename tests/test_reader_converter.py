@@ -178,6 +178,16 @@ def test_a_notebook_keeps_hidden_cells_marked_as_set_up(ctx):
     assert nb["cells"][0]["outputs"], "the source notebook is not modified"
 
 
+def test_exercise_solutions_stay_folded_under_their_own_title(ctx):
+    nb = notebook(markdown("## Exercises\n\n**Exercise 1.** What is σ(0)?", id="ex1"),
+                  code("sigmoid(0.0)", tags=["hide-cell", "solution"], id="sol1"))
+    _, solution = rn.convert_notebook(nb, ctx)["cells"]
+    assert "".join(solution["source"]) == rn.SOLUTION_TITLE + "\nsigmoid(0.0)"
+    assert solution["metadata"] == {"tags": ["solution"], "jupyter": {"source_hidden": True},
+                                    "cellView": "form"}
+    assert solution["outputs"] == [] and solution["execution_count"] is None
+
+
 def test_set_up_titles():
     assert rn.set_up_title("x = 1") == "# @title Set-up\nx = 1"
     assert rn.set_up_title("# Set-up: install afe\nx = 1") == "# @title Set-up: install afe\nx = 1"

@@ -22,7 +22,7 @@ Look an activation up by name with :func:`get`::
 
 Derivatives at kinks
 --------------------
-At a point where a function has a corner (x = 0 for ReLU, Leaky ReLU, SELU and
+At a point where a function has a corner (x = 0 for ReLU, Leaky ReLU, PReLU, SELU and
 ELU with α ≠ 1; x = 0 and x = 6 for ReLU6) the derivative is not defined. The
 book uses, for each activation, the value that TensorFlow's gradient returns
 there, so that all four faces agree everywhere. The ``Piecewise`` expression
@@ -329,6 +329,14 @@ MAAS_2013 = Reference(
     2013,
     "https://ai.stanford.edu/~amaas/papers/relu_hybrid_icml2013_final.pdf",
 )
+HE_2015 = Reference(
+    "he2015delving",
+    "He, K., Zhang, X., Ren, S. & Sun, J.",
+    "Delving Deep into Rectifiers: Surpassing Human-Level Performance on ImageNet "
+    "Classification. ICCV 2015",
+    2015,
+    "https://arxiv.org/abs/1502.01852",
+)
 CLEVERT_2015 = Reference(
     "clevert2015fast",
     "Clevert, D.-A., Unterthiner, T. & Hochreiter, S.",
@@ -539,6 +547,74 @@ def leaky_relu_keras(alpha=0.2):
     import keras
 
     return lambda t: keras.activations.leaky_relu(t, negative_slope=alpha)
+
+
+# --------------------------------------------------------------------------
+# PReLU
+# --------------------------------------------------------------------------
+
+
+def prelu(x, alpha=0.25):
+    """Parametric rectified linear unit: a Leaky ReLU whose slope is learned.
+
+    PReLU(x) = x for x > 0, αx for x ≤ 0.
+
+    In a network α is a weight like any other, one per channel or shared by a
+    layer, and trained by backpropagation; as a function of x with α fixed,
+    PReLU is Leaky ReLU. Only the derivative at 0 differs (see
+    :func:`prelu_derivative`).
+
+    Args:
+        x: real number or array.
+        alpha: the slope for negative inputs, finite and ≥ 0. The default is
+            0.25, the initial value of He et al. (2015); Keras's
+            ``keras.layers.PReLU`` starts from 0 unless given an
+            ``alpha_initializer``.
+
+    Reference: He, Zhang, Ren & Sun (2015).
+    """
+    return leaky_relu(x, alpha)
+
+
+def prelu_derivative(x, alpha=0.25):
+    """Derivative of PReLU with respect to x: 1 for x > 0, α for x < 0, 0 at x = 0.
+
+    The value 0 at the corner is what Keras's PReLU layer gives: it computes
+    relu(x) − α·relu(−x), and both ReLUs have slope 0 at 0. It is neither
+    one-sided slope, and for 0 < α < 1 not even a subgradient (those lie in
+    [α, 1]).
+    """
+    alpha = _real_param("alpha", alpha)
+    x = _as_real_array(x)
+    return _finish(_step(x) + alpha * _step(-x), x)
+
+
+def prelu_sympy(x, alpha=0.25):
+    return sp.Piecewise((x, x > 0), (0, sp.Eq(x, 0)), (_sympy_number(alpha) * x, True))
+
+
+def prelu_keras(alpha=0.25):
+    """A ``keras.layers.PReLU`` with α fixed at ``alpha``, one α shared by all inputs.
+
+    The layer is made on first use, in the input's dtype, once per number of
+    dimensions (its ``shared_axes`` are all axes after the first).
+    """
+    import keras
+
+    layers = {}
+
+    def apply(t):
+        dtype = getattr(t.dtype, "name", t.dtype)
+        key = (len(t.shape), dtype)
+        if key not in layers:
+            layers[key] = keras.layers.PReLU(
+                alpha_initializer=keras.initializers.Constant(alpha),
+                shared_axes=list(range(1, len(t.shape))) or None,
+                dtype=dtype,
+            )
+        return layers[key](t)
+
+    return apply
 
 
 # --------------------------------------------------------------------------
@@ -902,6 +978,13 @@ _register(ActivationSpec(
     params=(_ALPHA_LEAKY,), kinks=(0.0,),
     kink_rule="f'(0) = α (left slope)",
     references=(MAAS_2013,), aliases=("leaky-relu", "lrelu"),
+))
+_register(ActivationSpec(
+    "prelu", "PReLU", prelu, prelu_derivative, prelu_sympy, prelu_keras,
+    "keras.layers.PReLU(alpha_initializer=keras.initializers.Constant(alpha))",
+    params=(Param("alpha", 0.25, r"\alpha", "slope for x < 0, learned in a network"),),
+    kinks=(0.0,), kink_rule="f'(0) = 0 (neither slope; Keras's PReLU layer)",
+    references=(HE_2015,),
 ))
 _register(ActivationSpec(
     "elu", "ELU", elu, elu_derivative, elu_sympy, elu_keras,

@@ -15,7 +15,7 @@ from matplotlib import ticker
 
 from . import activations
 
-__all__ = ["STYLE", "COLORS", "color_of", "use_book_style", "activation_grid",
+__all__ = ["STYLE", "COLORS", "color_of", "use_book_style", "activation_grid", "scatter",
            "function_plot", "lines", "barh"]
 
 #: Matplotlib settings for every figure of the book.
@@ -39,6 +39,7 @@ COLORS = {
     "sigmoid": "#332288", "tanh": "#88CCEE", "relu": "#CC6677", "leaky_relu": "#DDCC77",
     "elu": "#117733", "selu": "#44AA99", "gelu": "#AA4499", "gelu_tanh": "#882255",
     "gelu_sigmoid": "#999933", "silu": "#EE7733", "softplus": "#0077BB", "relu6": "#555555",
+    "prelu": "#EE3377",
 }
 
 
@@ -189,5 +190,29 @@ def barh(panels: Mapping[str, Mapping[str, float]], *, xlabel: str, logx: bool =
         ax.grid(axis="y", visible=False)
     for ax in list(axes.flat)[len(panels):]:
         ax.set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def scatter(points: Mapping[str, tuple[float, float, float]], *, xlabel: str, ylabel: str,
+            colors: Mapping[str, str] | None = None, logx: bool = False) -> plt.Figure:
+    """One labelled point per series, with a vertical error bar.
+
+    Args:
+        points: label -> (x, y, half-height of the error bar; 0 for none).
+        xlabel, ylabel: axis labels.
+        colors: label -> colour.
+        logx: logarithmic x axis.
+    """
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    for label, (px, py, err) in points.items():
+        color = (colors or {}).get(label, "#777777")
+        ax.errorbar([px], [py], yerr=[err], fmt="o", color=color, capsize=3)
+        ax.annotate(label, (px, py), textcoords="offset points", xytext=(6, 4), fontsize=8)
+    if logx:
+        ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     fig.tight_layout()
     return fig

@@ -22,7 +22,7 @@ def strict_floating_point():
 
 def test_registry_has_every_activation_of_the_book():
     assert set(NAMES) == {"sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "gelu",
-                          "gelu_tanh", "gelu_sigmoid", "silu", "softplus", "relu6"}
+                          "gelu_tanh", "gelu_sigmoid", "silu", "softplus", "relu6", "prelu"}
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -140,6 +140,7 @@ LIMITS = {
     "silu": (math.inf, 0, 1, 0),
     "softplus": (math.inf, 0, 1, 0),
     "relu6": (6, 0, 0, 0),
+    "prelu": (math.inf, -math.inf, 1, 0.25),
 }
 
 

@@ -92,6 +92,27 @@ def test_same_init_sigmoid_vanishes_relu_does_not(digits, init):
                          domain=(0, math.inf)).met
 
 
+# --- Nielsen's chain: a nudge of b₁, followed link by link -----------------------------
+
+def test_trace_nudge_matches_the_product_formula():
+    rng = np.random.default_rng(0)
+    w, b = rng.normal(0, 2, 4), rng.normal(0, 1, 4)
+    for target in (None, 1.0):
+        rows = chain.trace_nudge(w, b, 0.3, 1e-6, target=target)
+        assert [r["change"] for r in rows] == ["Δz₁", "Δa₁", "Δz₂", "Δa₂", "Δz₃", "Δa₃",
+                                               "Δz₄", "Δa₄", "ΔC"]
+        dc_da = rows[-1]["factor value"]
+        assert dc_da == (1.0 if target is None else chain.forward(w, b, 0.3)[1][-1] - 1)
+        formula = chain.bias_gradient(w, b, 0.3, dc_da=dc_da)
+        assert rows[-1]["actual"] / 1e-6 == pytest.approx(formula, rel=1e-5)
+        assert rows[-1]["predicted"] / 1e-6 == pytest.approx(formula, rel=1e-12)
+        for r in rows:
+            assert r["actual"] == pytest.approx(r["predicted"], rel=1e-5)
+    assert rows[2]["factor value"] == w[1] and rows[0]["actual"] == pytest.approx(1e-6)
+    with pytest.raises(ValueError):
+        chain.trace_nudge(w, b, 0.3, 0.0)
+
+
 # --- Nielsen's chain with random biases ----------------------------------------------------
 
 def test_random_chains_with_uniform_biases():

@@ -86,6 +86,24 @@ def test_leaky_relu_deviation_is_the_float32_slope():
     assert V.scaled_error(tf_value, A.leaky_relu(x, alpha=_float32(0.2))) == 0
 
 
+def test_prelu_deviation_is_the_float32_initial_slope():
+    x = np.linspace(-6, 6, 101)
+    act = A.get("prelu", alpha=0.7)
+    tf_value = V.tf_values(act, x)
+    assert V.scaled_error(tf_value, A.prelu(x, alpha=_float32(0.7))) == 0
+    assert V.scaled_error(tf_value, act(x)) > 1e-9
+    assert V.check_one("prelu", alpha=0.7).passed
+    assert V.scaled_error(V.tf_values(A.get("prelu"), x), A.prelu(x)) == 0  # 0.25 is exact
+
+
+def test_prelu_layer_gradient_at_zero_is_neither_slope():
+    """Keras's PReLU computes relu(x) − α·relu(−x): at 0 both terms have slope 0."""
+    act = A.get("prelu", alpha=0.25)
+    grad = V.tf_gradient(act, np.array([-1.0, 0.0, 1.0]))
+    assert list(grad) == [0.25, 0.0, 1.0]
+    assert list(act.derivative(np.array([-1.0, -0.0, 0.0, 1.0]))) == [0.25, 0.0, 0.0, 1.0]
+
+
 def test_selu_gradient_deviation_is_exp_minus_one_rounding_to_zero():
     act = A.get("selu")
     x = np.array([-1e-300, -5e-17, -1e-10])

@@ -6,8 +6,9 @@ per later layer (Nielsen 2015, chapter 5):
 
     ∂C/∂b₁ = σ'(z₁) · w₂σ'(z₂) · w₃σ'(z₃) · w₄σ'(z₄) · ∂C/∂a₄.
 
-This module derives that product with SymPy, evaluates it numerically, checks
-it against TensorFlow, and measures when it really explodes.
+This module follows a small change of b₁ through the chain link by link (the
+argument behind the product), derives the product with SymPy, evaluates it
+numerically, checks it against TensorFlow, and measures when it really explodes.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ __all__ = [
     "forward",
     "bias_gradient",
     "tf_bias_gradient",
+    "trace_nudge",
     "extreme_case",
     "explosion_window",
     "random_chains",
@@ -116,6 +118,68 @@ def tf_bias_gradient(w: Sequence[float], b: Sequence[float], a0: float,
         for j, (wj, bj) in enumerate(zip(w, b)):
             a = act(wj * a + (b1 if j == 0 else bj))
     return float(tape.gradient(a, b1))
+
+
+def _sub(j: int) -> str:
+    return str(j).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
+def trace_nudge(w: Sequence[float], b: Sequence[float], a0: float, db: float = 1e-6,
+                target: float | None = None, activation: str = "sigmoid") -> list[dict]:
+    """Follow a small change Δb₁ of the first bias through the chain, link by link.
+
+    The chain is run twice, with b₁ and with b₁ + Δb₁, and every change is
+    recorded twice: as it actually happens (the difference of the two runs)
+    and as Nielsen's argument predicts it, the previous predicted change
+    times the link's factor: Δa_j ≈ g'(z_j) Δz_j, Δz_{j+1} = w_{j+1} Δa_j
+    and ΔC ≈ ∂C/∂a_n Δa_n. The last prediction is therefore the product
+    formula of :func:`bias_gradient` times Δb₁.
+
+    Args:
+        w, b: the weights and biases of the n neurons.
+        a0: the chain's input.
+        db: the change Δb₁ of the first bias.
+        target: ``None`` for the cost C = a_n (∂C/∂a_n = 1, as in
+            :func:`bias_gradient`'s default); a number y for the quadratic
+            cost C = (a_n − y)²/2, whose ∂C/∂a_n is a_n − y.
+        activation: the registered activation g of every neuron.
+
+    Returns:
+        One dict per change, in the order Δz₁, Δa₁, Δz₂, …, Δa_n, ΔC, with
+        the keys ``change``, ``factor`` (its name), ``factor value``,
+        ``predicted`` and ``actual``; ready for ``pandas.DataFrame``.
+
+    Raises:
+        ValueError: for a Δb₁ of zero.
+    """
+    if db == 0:
+        raise ValueError("the nudge db must not be 0")
+    zs, outs = forward(w, b, a0, activation)
+    nudged = np.array(b, dtype=float)
+    nudged[0] += db
+    zs_new, outs_new = forward(w, nudged, a0, activation)
+    slopes = activations.get(activation).derivative(zs)
+    g = "σ′" if activation == "sigmoid" else "g′"
+
+    def cost(a):
+        return a if target is None else (a - target) ** 2 / 2
+
+    rows, predicted = [], float(db)
+
+    def record(change, factor, value, actual):
+        nonlocal predicted
+        predicted *= value
+        rows.append({"change": change, "factor": factor, "factor value": value,
+                     "predicted": predicted, "actual": float(actual)})
+
+    for j in range(len(zs)):
+        k = _sub(j + 1)
+        weight = 1.0 if j == 0 else float(w[j])  # z₁ moves with b₁ one for one
+        record(f"Δz{k}", "1" if j == 0 else f"w{k}", weight, zs_new[j] - zs[j])
+        record(f"Δa{k}", f"{g}(z{k})", float(slopes[j]), outs_new[j] - outs[j])
+    dc_da = 1.0 if target is None else float(outs[-1] - target)
+    record("ΔC", f"∂C/∂a{_sub(len(zs))}", dc_da, cost(outs_new[-1]) - cost(outs[-1]))
+    return rows
 
 
 def extreme_case(w: float = 100.0, n: int = 4, b1: float = 1.56, eta: float = 0.5,
