@@ -3,6 +3,7 @@
     python scripts/benchmark.py              # cold build, unchanged rebuild, rebuild after a code change
     python scripts/benchmark.py --tests      # ... and the whole test command
     python scripts/benchmark.py --notebooks  # time and peak memory of every chapter, run alone
+    python scripts/benchmark.py --exercises  # what the exercises and the closing chapter cost
 
 The builds run on a scratch copy of the repository (its tracked files), so
 the working tree is never touched. The cold build starts with nothing cached;
@@ -32,6 +33,9 @@ TARGETS = {"cold build": 480.0, "rebuild, nothing changed": 20.0,
            "rebuild, afe/experiments/gelu.py changed": 120.0, "test command": 1800.0}
 CHANGED_MODULE = Path("code/afe/experiments/gelu.py")
 MEMORY_TARGET_MB = 1536  # Binder gives 2 GB; every notebook must stay under 1.5 GB
+#: Seconds that all chapters' exercise solutions plus the closing chapter may add to a cold build.
+EXERCISES_TARGET = 60.0
+CLOSING_CHAPTER = "12_choosing.ipynb"
 
 # Runs one notebook with nbclient in a fresh process and reads the kernel's
 # peak resident memory (VmHWM, Linux) before the kernel shuts down.
@@ -52,10 +56,10 @@ print(time.perf_counter() - start, peak_kb / 1024)
 """
 
 
-def notebook_costs() -> list[tuple[str, float, float]]:
-    """(notebook, seconds, peak MB) for every chapter, each executed alone from its own folder."""
+def notebook_costs(paths=None) -> list[tuple[str, float, float]]:
+    """(notebook, seconds, peak MB) for every chapter (or ``paths``), each executed alone."""
     rows = []
-    for nb in sorted((ROOT / "chapters").glob("*.ipynb")):
+    for nb in paths or sorted((ROOT / "chapters").glob("*.ipynb")):
         result = subprocess.run([str(VENV_BIN / "python"), "-c", _RUN_ONE, str(nb), str(nb.parent)],
                                 cwd=ROOT, env=ENV, capture_output=True, text=True)
         if result.returncode != 0:
@@ -103,9 +107,40 @@ def scratch_copy(dest: Path) -> Path:
     return dest
 
 
+def exercise_costs() -> list[tuple[str, float]]:
+    """(chapter, seconds) of the cells of each chapter's Exercises section, as in a build.
+
+    Each chapter's set-up and Exercises section run alone (scripts/run_exercises.py);
+    nbclient's per-cell timestamps give the time of the exercise cells only, so
+    kernel start-up and set-up, which the build pays anyway, are not counted.
+    """
+    from datetime import datetime
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import run_exercises
+
+    def seconds(cell) -> float:
+        t = cell.metadata.get("execution", {})
+        start, end = t.get("iopub.execute_input"), t.get("shell.execute_reply")
+        if not (start and end):
+            return 0.0
+        parse = lambda v: datetime.fromisoformat(v.replace("Z", "+00:00"))  # noqa: E731
+        return (parse(end) - parse(start)).total_seconds()
+
+    rows = []
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        nb = run_exercises.run(path, in_build=True)
+        at = next(i for i, c in enumerate(nb.cells) if c.cell_type == "markdown"
+                  and "## Exercises" in c.source)
+        rows.append((path.name, sum(seconds(c) for c in nb.cells[at:] if c.cell_type == "code")))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tests", action="store_true", help="also time scripts/test.sh")
+    parser.add_argument("--exercises", action="store_true",
+                        help="only time every chapter's exercises and the closing chapter")
     parser.add_argument("--notebooks", action="store_true",
                         help="only run every chapter alone and print its time and peak memory")
     args = parser.parse_args()
@@ -117,6 +152,17 @@ def main() -> None:
             flag = "" if peak <= MEMORY_TARGET_MB else "  OVER"
             print(f"{name:<34}{seconds:>10.1f}{peak:>10.0f}{MEMORY_TARGET_MB:>11}{flag}")
         print(f"{'total':<34}{sum(r[1] for r in rows):>10.1f}{max(r[2] for r in rows):>10.0f}")
+        return
+
+    if args.exercises:
+        rows = exercise_costs()
+        print(f"{'exercise cells of':<34}{'seconds':>10}")
+        for name, took in rows:
+            print(f"{name:<34}{took:>10.1f}")
+        closing = next(r for r in notebook_costs([ROOT / "chapters" / CLOSING_CHAPTER]))
+        total = sum(r[1] for r in rows) + closing[1]
+        print(f"{'closing chapter, run alone':<34}{closing[1]:>10.1f}")
+        print(f"{'total added to a cold build':<34}{total:>10.1f}   target {EXERCISES_TARGET:.0f}")
         return
 
     figures: dict[str, float] = {}
