@@ -205,10 +205,12 @@ def scatter(points: Mapping[str, tuple[float, float, float]], *, xlabel: str, yl
         logx: logarithmic x axis.
     """
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    for label, (px, py, err) in points.items():
+    for i, (label, (px, py, err)) in enumerate(points.items()):
         color = (colors or {}).get(label, "#777777")
         ax.errorbar([px], [py], yerr=[err], fmt="o", color=color, capsize=3)
-        ax.annotate(label, (px, py), textcoords="offset points", xytext=(6, 4), fontsize=8)
+        # Labels alternate above and below their points, so that neighbours overlap less.
+        ax.annotate(label, (px, py), textcoords="offset points",
+                    xytext=(6, 5 if i % 2 == 0 else -12), fontsize=8)
     if logx:
         ax.set_xscale("log")
         ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))

@@ -40,7 +40,7 @@ def _bound(value: float) -> str:
 
 
 def value_range(act: activations.Activation, grid: np.ndarray = GRID) -> str:
-    """The set of values, e.g. ``(0, 1)`` or ``[−0.17, ∞)``.
+    """The set of values, e.g. ``(0, 1)`` or ``[−0.17, ∞)`` (no-break space after the comma).
 
     Each end is the smaller (larger) of the limit at ±∞ and the extreme on the
     grid; it is closed (``[``, ``]``) when a finite input reaches it, open
@@ -52,7 +52,8 @@ def value_range(act: activations.Activation, grid: np.ndarray = GRID) -> str:
     lower_limit, upper_limit = float(limits.min()), float(limits.max())
     left = "[" if low <= lower_limit else "("
     right = "]" if high >= upper_limit else ")"
-    return (f"{left}{_bound(min(low, lower_limit))}, "
+    # A no-break space after the comma: a table cell never splits a range.
+    return (f"{left}{_bound(min(low, lower_limit))},\u00a0"
             f"{_bound(max(high, upper_limit))}{right}")
 
 
@@ -143,7 +144,8 @@ def training_properties(names: Iterable[str] = activations.NAMES, *,
         costs: registry name → time relative to ReLU (e.g. from
             :func:`afe.benchmark.activation_costs`); column left out if None.
         reference: the stored MNIST sweep (:func:`afe.experiments.mnist_comparison.load_reference`);
-            column left out if None. Activations it did not train read "not trained".
+            columns (mean ± sd in percent, and the number of seeds) left out if
+            None. Activations it did not train read "not trained".
     """
     accuracy = mnist_accuracy(reference) if reference is not None else None
     rows = []
@@ -162,8 +164,10 @@ def training_properties(names: Iterable[str] = activations.NAMES, *,
         if accuracy is not None:
             if name in accuracy:
                 mean, sd, seeds = accuracy[name]
-                row["MNIST test accuracy"] = f"{mean:.2%} ± {sd:.2%} ({seeds} seeds)"
+                row["MNIST test accuracy, %"] = f"{100 * mean:.2f} ± {100 * sd:.2f}"
+                row["MNIST seeds"] = f"{seeds}"
             else:
-                row["MNIST test accuracy"] = "not trained"
+                row["MNIST test accuracy, %"] = "not trained"
+                row["MNIST seeds"] = "–"
         rows.append(row)
     return pd.DataFrame(rows).set_index("activation")
