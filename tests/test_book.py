@@ -69,9 +69,15 @@ def test_every_glued_figure_is_an_image(html):
             assert "<img" in fig, f"{path.name}: a numbered figure has no image"
 
 
-def test_overview_reports_the_four_way_check(html):
+def test_overview_reads_for_a_reader(html):
     raw, text = page_text(html, "chapters/01_overview")
     assert "What we found" in text
-    assert "comparisons were made; all pass" in text
     assert "Fig. 1" in text  # the figure is numbered and referenced
     assert "Hansen" in text  # the article is cited
+    assert 'href="appendix_checks.html' in raw  # the machinery is in the appendix
+
+
+def test_the_appendix_reports_the_four_way_check(html):
+    raw, text = page_text(html, "chapters/appendix_checks")
+    assert "What we found" in text
+    assert "comparisons were made; all pass" in text
