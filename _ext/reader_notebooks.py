@@ -371,9 +371,12 @@ def set_up_title(source: str) -> str:
 
 
 def header_note(ctx: Context) -> str:
-    which = f"Chapter {ctx.chapter_number}" if ctx.chapter_number else "A chapter"
+    appendix = ctx.docname.rsplit("/", 1)[-1].startswith("appendix")
+    which = ("An appendix" if appendix else
+             f"Chapter {ctx.chapter_number}" if ctx.chapter_number else "A chapter")
+    page = "this appendix" if appendix else "this chapter"
     return (f"> {which} of [*Activation Functions, Executed*]({ctx.base_url}intro.html) as a "
-            f"notebook ([this chapter online]({ctx.url(ctx.docname)})). Run the cells from the "
+            f"notebook ([{page} online]({ctx.url(ctx.docname)})). Run the cells from the "
             "top; the first one sets up the book's package `afe`. The numbers in the text are "
             "those of the book's own run.")
 
