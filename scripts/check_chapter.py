@@ -25,11 +25,12 @@ MAX_LINE = 88
 sys.path.insert(0, str(ROOT / "code"))
 
 
-def run(path: Path, in_build: bool):
+def run(path: Path, in_build: bool, nb=None):
+    """Execute the notebook at ``path`` (or ``nb``, run from ``path``'s folder) and return it."""
     import nbformat
     from nbclient import NotebookClient
 
-    nb = nbformat.read(path, as_version=4)
+    nb = nbformat.read(path, as_version=4) if nb is None else nb
     env = {k: v for k, v in os.environ.items() if k not in ("MPLBACKEND", "AFE_BOOK_BUILD")}
     if in_build:
         env["AFE_BOOK_BUILD"] = "1"

@@ -13,13 +13,13 @@ values it glues. It is a quick check while writing exercises; the build and
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
 
 
 def exercise_notebook(path: Path):
@@ -40,22 +40,10 @@ def exercise_notebook(path: Path):
 
 
 def run(path: Path, in_build: bool):
-    from nbclient import NotebookClient
+    """The chapter's set-up and exercises, executed as in the build or as a reader runs them."""
+    import check_chapter
 
-    nb = exercise_notebook(path)
-    env = {k: v for k, v in os.environ.items() if k not in ("MPLBACKEND", "AFE_BOOK_BUILD")}
-    if in_build:
-        env["AFE_BOOK_BUILD"] = "1"
-    saved = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(env)
-    try:
-        NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-    return nb
+    return check_chapter.run(path, in_build, nb=exercise_notebook(path))
 
 
 def text_of(output) -> str:
