@@ -545,6 +545,8 @@ def reader_docnames(env) -> list[str]:
 def write_reader_notebooks(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
+    if (app.config.language or "en") != "en":
+        return  # a translated edition (_ext/translations.py) links to these
     import time
 
     from sphinx.util import logging

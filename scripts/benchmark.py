@@ -1,6 +1,7 @@
 """Print the book's build-speed figures (no pass/fail: targets are printed beside them).
 
     python scripts/benchmark.py              # cold build, unchanged rebuild, rebuild after a code change
+                                             # (each with its translated editions, timed apart)
     python scripts/benchmark.py --tests      # ... and the whole test command
     python scripts/benchmark.py --notebooks  # time and peak memory of every chapter, run alone
     python scripts/benchmark.py --exercises  # what the exercises and the closing chapter cost
@@ -29,6 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = ROOT / ".venv" / "bin"
 READER_TARGET = 30.0  # seconds that writing the reader notebooks may add to a build
+#: Seconds each translated edition may add to a cold build, and to an unchanged rebuild.
+TRANSLATION_TARGETS = {"cold build": 90.0, "rebuild, nothing changed": 10.0}
 TARGETS = {"cold build": 480.0, "rebuild, nothing changed": 20.0,
            "rebuild, afe/experiments/gelu.py changed": 120.0, "test command": 1800.0}
 CHANGED_MODULE = Path("code/afe/experiments/gelu.py")
@@ -94,6 +97,14 @@ def reader_seconds(log: str) -> str:
 
     found = re.findall(r"reader notebooks: (\d+) written in ([\d.]+) s", log)
     return f"{found[-1][1]} s for {found[-1][0]}" if found else "not reported"
+
+
+def translation_seconds(log: str) -> dict[str, float]:
+    """What building each translated edition took, from the build log (_ext/translations.py)."""
+    import re
+
+    return {lang: float(sec) for lang, sec in
+            re.findall(r"\[translations\] (\S+) edition built in ([\d.]+) s", log)}
 
 
 def scratch_copy(dest: Path) -> Path:
@@ -168,6 +179,7 @@ def main() -> None:
     figures: dict[str, float] = {}
     reexecuted: dict[str, list[str]] = {}
     readers: dict[str, str] = {}
+    translated: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         book = scratch_copy(Path(tmp))
         build = [str(VENV_BIN / "jupyter-book"), "build", str(book), "-W", "-n", "--keep-going"]
@@ -180,6 +192,7 @@ def main() -> None:
             figures[what], log = timed(build, cwd=book)
             reexecuted[what] = executed(log)
             readers[what] = reader_seconds(log)
+            translated[what] = translation_seconds(log)
         report = subprocess.run([str(VENV_BIN / "jcache"), "notebook", "-p",
                                  str(book / "_build" / ".jupyter_cache"), "list"],
                                 capture_output=True, text=True, env=ENV)
@@ -195,6 +208,13 @@ def main() -> None:
           "is executed for them):")
     for what, took in readers.items():
         print(f"  {what:<40}{took}")
+    print("\nBuilding the translated editions (part of each build above; no chapter is "
+          "executed for them):")
+    for what, editions in translated.items():
+        target = TRANSLATION_TARGETS.get(what)
+        for language, took in editions.items() or [("none", float("nan"))]:
+            shown = f"   target {target:.0f}" if target else ""
+            print(f"  {what:<40}{language:<8}{took:>8.1f} s{shown}")
     if report.returncode == 0:
         print("\nExecution cache (per notebook):\n" + report.stdout)
 

@@ -59,7 +59,7 @@ def main() -> None:
     from afe.experiments import mnist_comparison as mc
 
     config = mc.reference_config()
-    mnist = load_mnist()
+    mnist = load_mnist(verbose=True)
     data = mc.prepare(mnist, val_fraction=config["val_fraction"], seed=0)
     stored = None
     if args.output.exists() and not args.fresh:

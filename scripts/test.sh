@@ -15,6 +15,15 @@ if [ -z "${AFE_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
     > /tmp/afe-chromium-install.log 2>&1 \
     || echo "test: could not install Chromium (see /tmp/afe-chromium-install.log); the browser test will fail" >&2
 fi
+# The Chinese edition's screenshots need a CJK font for Chromium (Debian's
+# WenQuanYi Micro Hei, 4 MB); without one Chinese text renders as boxes.
+if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+  echo "test: installing a CJK font for the Chinese pages (apt-get)"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  { $sudo apt-get install -y -qq fonts-wqy-microhei || { $sudo apt-get update -qq && $sudo apt-get install -y -qq fonts-wqy-microhei; }; } \
+    > /tmp/afe-font-install.log 2>&1 \
+    || echo "test: could not install a CJK font (see /tmp/afe-font-install.log)" >&2
+fi
 # No MPLBACKEND here: a forced backend (Agg) would stop the notebook kernels
 # from rendering glued figures as images.
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-3}" PYTHONHASHSEED=0

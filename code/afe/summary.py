@@ -3,6 +3,10 @@
 The closing chapter ("Choosing an activation") shows these tables; nothing in
 them is typed in by hand:
 
+- :func:`formulas`: each function and its derivative as LaTeX, from the
+  registry's SymPy expression and ``sympy.diff``, in a Markdown table (math in
+  a DataFrame is typeset neither by the HTML book nor by Jupyter; ``$…$`` in
+  a Markdown output is, in both);
 - :func:`shape_properties`: what the function looks like, computed from the
   registry's NumPy function, its derivative and its SymPy expression: range,
   mean output for standard normal inputs, corners (points where the two
@@ -16,21 +20,260 @@ them is typed in by hand:
 from __future__ import annotations
 
 import math
-from typing import Iterable
+import re
+from dataclasses import dataclass
+from typing import Iterable, Iterator
 
 import numpy as np
 import pandas as pd
+import sympy as sp
 from scipy import integrate
+from sympy.printing.latex import LatexPrinter
 
 from . import activations, symbolic
 
-__all__ = ["GRID", "value_range", "mean_output", "corners", "shape_properties",
+__all__ = ["GRID", "Formula", "FormulaTable", "latex", "formulas",
+           "value_range", "mean_output", "corners", "shape_properties",
            "gradient_shares", "mnist_accuracy", "training_properties"]
 
 #: Where ranges, slopes and monotonicity are measured: 30,001 points on [−15, 15].
 #: Near enough that no function reaches a limit at ±∞ exactly in float64
 #: (tanh(x) rounds to 1 from x ≈ 19); the functions' extremes all lie inside.
 GRID = np.linspace(-15.0, 15.0, 30_001)
+
+
+# --------------------------------------------------------------------------
+# Formulas
+# --------------------------------------------------------------------------
+
+#: What makes a bracketed group taller than a line of text: only around such a
+#: group do ``\left(`` and ``\right)`` (brackets that grow with their content)
+#: earn their place.
+_TALL = ("\\frac", "\\begin", "\\sum", "\\int", "\\prod", "\\binom", "\\dfrac")
+_DELIMITER = re.compile(r"\\(left|right)(\\[{}|]|\\[A-Za-z]+|[()\[\].|])")
+#: A function's name as SymPy writes it, with a power (``\cosh^{2}``), just before
+#: the ``{\left(…\right)}`` that holds its argument.
+_FUNCTION_HEAD = re.compile(
+    r"\\(?:operatorname\{[A-Za-z]+\}|[A-Za-z]+)(?:\^\{[^{}]*\})?$")
+
+
+def _plain_brackets(tex: str) -> str:
+    r"""``tex`` with ``\left(…\right)`` made ``(…)`` where nothing inside is tall.
+
+    SymPy sizes every bracket with ``\left``/``\right``; around ``x`` or
+    ``e^{x} - 1`` that only adds space. A function's argument, which SymPy
+    writes ``\tanh{\left(x \right)}``, becomes ``\tanh(x)``. Brackets around a
+    fraction or a ``cases`` block keep their sizing.
+    """
+    stack: list[re.Match] = []
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement), disjoint
+    for m in _DELIMITER.finditer(tex):
+        if m.group(1) == "left":
+            stack.append(m)
+            continue
+        opening = stack.pop()
+        inner = tex[opening.end():m.start()]
+        round_pair = opening.group(2) == "(" and m.group(2) == ")"
+        if not round_pair or any(t in inner for t in _TALL):
+            continue
+        start, end = opening.start(), m.end()
+        close = m.start() - (len(inner) - len(inner.rstrip()))  # "x \right)" → "x)"
+        # {\left(x \right)} after a function name: the braces go as well.
+        if (tex[start - 1:start] == "{" and tex[end:end + 1] == "}"
+                and _FUNCTION_HEAD.search(tex, 0, start - 1)):
+            start, end = start - 1, end + 1
+        edits += [(start, opening.end(), "("), (close, end, ")")]
+    for start, end, text in sorted(edits, reverse=True):
+        tex = tex[:start] + text + tex[end:]
+    return tex
+
+
+class _TablePrinter(LatexPrinter):
+    r"""``sympy.latex``'s printer, writing a short fraction ``a / b`` on one line
+    in a function's argument or an exponent: ``\operatorname{erf}(\sqrt{2} x / 2)``,
+    ``e^{- x^{2} / 2}``.
+
+    Only a one-token denominator is folded (``2``, ``\sqrt{\pi}``), so the
+    result never reads ambiguously as ``a / 2 \sqrt{\pi}``.
+    """
+
+    def __init__(self) -> None:
+        super().__init__({"full_prec": False, "ln_notation": True})
+        self._inline = 0
+
+    def _in_line(self, method, expr, exp=None):
+        self._inline += 1
+        try:
+            return method(expr, exp)
+        finally:
+            self._inline -= 1
+
+    def _print_Function(self, expr, exp=None):
+        return self._in_line(super()._print_Function, expr, exp)
+
+    def _print_log(self, expr, exp=None):
+        return self._in_line(super()._print_log, expr, exp)
+
+    def _print_ExpBase(self, expr, exp=None):
+        return self._in_line(super()._print_ExpBase, expr, exp)
+
+    def _print_Mul(self, expr):
+        if self._inline:
+            denominator = sp.fraction(expr, exact=True)[1]
+            tex = self._print(denominator)
+            if denominator != 1 and len(tex.split()) == 1 and "^" not in tex:
+                saved = self._settings["fold_short_frac"]
+                self._settings["fold_short_frac"] = True
+                try:
+                    return super()._print_Mul(expr)
+                finally:
+                    self._settings["fold_short_frac"] = saved
+        return super()._print_Mul(expr)
+
+
+def latex(expr: sp.Expr) -> str:
+    r"""``expr`` as LaTeX for a table: ``sympy.latex``, made to read better inline.
+
+    Floating-point constants are rounded for the reader as in
+    :func:`afe.symbolic.to_latex` (``0.044715``, not its binary value
+    ``0.0447149999…``); the natural logarithm is written ``\ln``; a short
+    fraction inside a function's argument or an exponent is written on one line
+    (:class:`_TablePrinter`); and ``\left(…\right)`` becomes ``(…)`` around
+    anything no taller than a line (:func:`_plain_brackets`). A ``Piecewise``
+    stays SymPy's ``cases`` block.
+    """
+    return _plain_brackets(_TablePrinter().doprint(_rounded(expr)))
+
+
+def _rounded(expr: sp.Expr) -> sp.Expr:
+    """``expr`` with its floating-point constants rounded to 15 significant digits."""
+    return expr.xreplace({f: sp.Float(float(f), 15) for f in expr.atoms(sp.Float)})
+
+
+def _cell(text: str) -> str:
+    """Text for a Markdown table cell: a ``|`` would end the cell."""
+    return text.replace("|", "\\|")
+
+
+#: A sum whose LaTeX is longer than this many characters is set on several
+#: lines, so that one long derivative (the tanh form of GELU's) does not make
+#: the table twice as wide as the page.
+LINE_LENGTH = 110
+
+
+def _math(expr: sp.Expr) -> str:
+    r"""``expr`` as inline math for a Markdown table cell, fractions at full size.
+
+    ``\displaystyle`` keeps a fraction's parts as large as the text around it
+    (inline math would shrink them); ``\vert`` stands for a ``|``, which would
+    end the cell. A long sum is split between its terms into the lines of an
+    ``aligned`` block, each line up to :data:`LINE_LENGTH` characters (a
+    single term may be longer); joined up, the lines are :func:`latex`'s text.
+    """
+    tex = latex(expr)
+    if isinstance(expr, sp.Add) and len(tex) > LINE_LENGTH:
+        lines: list[str] = []
+        for i, term in enumerate(expr.as_ordered_terms()):  # in sympy.latex's order
+            negative = term.could_extract_minus_sign()
+            sign = "- " if negative else "+ " if i else ""
+            piece = sign + latex(-term if negative else term)
+            if lines and len(lines[-1]) + 1 + len(piece) <= LINE_LENGTH:
+                lines[-1] += " " + piece
+            else:  # "{} + …": a + that opens a line is still a binary operator
+                lines.append("{} " + piece if lines else piece)
+        tex = r"\begin{aligned} &" + r" \\ &".join(lines) + r" \end{aligned}"
+    return "$\\displaystyle " + tex.replace("|", "\\vert ") + "$"
+
+
+@dataclass(frozen=True)
+class Formula:
+    """One row: registry ``name``, display ``label``, SymPy expression and derivative."""
+
+    name: str
+    label: str
+    function: sp.Expr
+    derivative: sp.Expr
+
+    @property
+    def function_latex(self) -> str:
+        return latex(self.function)
+
+    @property
+    def derivative_latex(self) -> str:
+        return latex(self.derivative)
+
+
+@dataclass(frozen=True)
+class FormulaTable:
+    """Formulas, shown by Jupyter (and by MyST-NB in the HTML book) as a Markdown table.
+
+    Its only rich output is ``text/markdown``: one row per activation, the
+    formulas as ``$…$`` inline math. JupyterLab, Colab and MyST-NB (with the
+    cell's ``markdown_format`` set to ``myst``) typeset it; ``repr`` is a
+    plain-text version for a console.
+    """
+
+    rows: tuple[Formula, ...]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[Formula]:
+        return iter(self.rows)
+
+    def __getitem__(self, label: str) -> Formula:
+        """The row with this label (``"ReLU"``) or registry name (``"relu"``)."""
+        for row in self.rows:
+            if label in (row.label, row.name):
+                return row
+        raise KeyError(label)
+
+    def _repr_markdown_(self) -> str:
+        # The function and its derivative one above the other: side by side,
+        # the longest rows would not fit a page's text column.
+        lines = ["| activation | | |", "|:---|:---|:---|"]
+        for r in self.rows:
+            lines.append(f"| {_cell(r.label)} | $f(x)$ | {_math(r.function)} |")
+            lines.append(f"| | $f'(x)$ | {_math(r.derivative)} |")
+        return "\n".join(lines) + "\n"
+
+    def __repr__(self) -> str:
+        width = max(len(r.label) for r in self.rows)
+
+        def text(expr: sp.Expr) -> str:
+            return sp.sstr(_rounded(expr), full_prec=False)
+
+        return "\n".join(f"{r.label:<{width}}  f(x) = {text(r.function)}\n"
+                         f"{'':<{width}}  f'(x) = {text(r.derivative)}"
+                         for r in self.rows)
+
+
+def formulas(names: Iterable[str] = activations.NAMES, *, simplify: bool = False,
+             symbolic_params: bool = True) -> FormulaTable:
+    """Each activation's SymPy expression and its derivative, for a Markdown table.
+
+    Args:
+        names: registry names; the rows keep their order and carry the labels
+            of the other tables (:meth:`afe.activations.Activation.label`).
+        simplify: False (default): the derivative as ``sympy.diff`` returns
+            it, built from the same pieces as the function, e.g.
+            ``e^{-x} / (1 + e^{-x})^2`` for the sigmoid and ``1 − tanh²(x)``
+            for tanh. True: the simplified derivative of
+            :func:`afe.symbolic.derive`, which SymPy often writes with cosh
+            (``1 / (4 cosh²(x/2))``). Both are the same function.
+        symbolic_params: write parameters as symbols (α, λ), whose default
+            values the labels give; False puts the default numbers in.
+    """
+    rows = []
+    for name in names:
+        act = activations.get(name)
+        f = symbolic.expression(name, symbolic=symbolic_params)
+        if simplify:
+            d = symbolic.derive(name, symbolic=symbolic_params).derivative
+        else:
+            d = sp.diff(f, symbolic.X)
+        rows.append(Formula(act.name, act.label(), f, d))
+    return FormulaTable(tuple(rows))
 
 
 def _bound(value: float) -> str:

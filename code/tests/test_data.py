@@ -78,11 +78,11 @@ def test_bad_test_fraction_is_refused():
 
 
 def test_offline_auto_falls_back_to_the_sample_and_says_why(offline, capsys):
-    mnist = data.load_mnist()
+    mnist = data.load_mnist(verbose=True)
     assert mnist.source == "sample"
     assert mnist.x_train.shape == (8000, 28, 28) and mnist.x_test.shape == (2000, 28, 28)
     out = capsys.readouterr().out
-    assert "Bundled MNIST sample" in out and "did not answer" in out
+    assert "MNIST sample bundled with the book" in out and "did not answer" in out
 
 
 def test_forced_sample_never_probes_the_network(offline, monkeypatch, capsys):
@@ -117,7 +117,7 @@ def test_failed_download_falls_back(monkeypatch, tmp_path, capsys):
         raise OSError("connection reset")
 
     monkeypatch.setattr(data, "_load_keras", broken)
-    assert data.load_mnist().source == "sample"
+    assert data.load_mnist(verbose=True).source == "sample"
     assert "connection reset" in capsys.readouterr().out
 
 
