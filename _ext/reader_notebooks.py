@@ -52,8 +52,12 @@ READER_DIR = "notebooks"
 #: Where a build writes them, relative to the build folder (``_build``).
 BUILD_SUBDIR = "reader_notebooks"
 TIMING_MARK = "†"
-TIMING_NOTE = (f"*{TIMING_MARK} A timing, measured on the machine that built the book; "
-               "yours will differ when you run the notebook.*")
+TIMING_NOTES = {
+    "en": (f"*{TIMING_MARK} A timing, measured on the machine that built the book; "
+           "yours will differ when you run the notebook.*"),
+    "zh_CN": f"*{TIMING_MARK} 计时结果，在构建本书的机器上测得；你运行这个 notebook 时会得到不同的值。*",
+}
+TIMING_NOTE = TIMING_NOTES["en"]
 SETUP_TITLE = "# @title Set-up"
 SETUP_TAG = "set-up"
 HIDDEN_TAGS = {"remove-cell", "hide-cell"}
@@ -91,6 +95,8 @@ class Context:
         references_page: the docname of the bibliography page.
         eq_format: Sphinx's ``math_eqref_format``.
         chapter_number: shown in the notebook's header note, if known.
+        language: the edition's language (``en``, ``zh_CN``): its header note,
+            its timing note, and where its notebooks live.
     """
 
     docname: str
@@ -103,6 +109,7 @@ class Context:
     references_page: str = "references"
     eq_format: str = "Eq. {number}"
     chapter_number: int | None = None
+    language: str = "en"
 
     def url(self, docname: str, anchor: str = "") -> str:
         return f"{self.base_url}{docname}.html" + (f"#{anchor}" if anchor else "")
@@ -346,6 +353,94 @@ def convert_markdown(source: str, ctx: Context, timings: dict[str, str] | None =
     return "\n".join(out).strip("\n")
 
 
+# --- translated prose ------------------------------------------------------------------------
+
+HEADING = re.compile(r"^(?P<marks>#{1,6}\s+)(?P<text>.*?)\s*$")
+LIST_ITEM = re.compile(r"^(?P<marker>\s*(?:[-*+]|\d+[.)])\s+)(?P<text>.*)$")
+TABLE_RULE = re.compile(r"^\s*\|?[\s:|-]+\|?\s*$")
+TITLED = {"admonition", "dropdown", "toggle"}
+
+
+def normalize(message: str) -> str:
+    """A message as the catalogues key it: whitespace runs as one space."""
+    return re.sub(r"\s+", " ", message).strip()
+
+
+def translate_markdown(source: str, translate) -> str:
+    """A markdown cell's MyST source with every message replaced by its translation.
+
+    A message is what Sphinx's gettext builder extracts: a paragraph, a list
+    item, a heading, a table cell, an admonition's or dropdown's title, a
+    figure caption. ``translate(message)`` returns the translation or None (the
+    English stays). Directives, options, targets and displayed math are kept.
+    """
+    lines = source.split("\n")
+    out: list[str] = []
+    block: list[str] = []
+
+    def flush():
+        if not block:
+            return
+        first = LIST_ITEM.match(block[0])
+        prefix = first.group("marker") if first else ""
+        text = (first.group("text") if first else block[0]) + " " + " ".join(
+            line.strip() for line in block[1:])
+        found = translate(normalize(text))
+        out.extend([prefix + found] if found else block)
+        block.clear()
+
+    fence_end = None  # the closing line of displayed math being copied
+    for line in lines:
+        stripped = line.strip()
+        if fence_end is not None:
+            out.append(line)
+            if re.fullmatch(fence_end, stripped):
+                fence_end = None
+            continue
+        directive = FENCE.match(line)
+        if directive:
+            flush()
+            name, arg = directive.group("name"), directive.group("arg")
+            if name == "math":
+                fence_end = re.escape(directive.group("fence")[0]) + "{%d,}" % len(directive.group("fence"))
+            elif arg and name in TITLED:
+                found = translate(normalize(arg))
+                if found:
+                    line = line[: line.rindex(arg)] + found
+            out.append(line)
+            continue
+        if stripped.startswith("$$"):
+            flush()
+            out.append(line)
+            if not (len(stripped) > 2 and stripped.endswith("$$")):
+                fence_end = r".*\$\$"
+            continue
+        heading = HEADING.match(line)
+        if heading:
+            flush()
+            found = translate(normalize(heading.group("text")))
+            out.append(heading.group("marks") + found if found else line)
+            continue
+        if stripped.startswith("|"):
+            flush()
+            if TABLE_RULE.match(stripped):
+                out.append(line)
+            else:
+                cells = stripped.strip("|").split("|")
+                translated = [translate(normalize(c)) if c.strip() else None for c in cells]
+                out.append("| " + " | ".join(t or c.strip() for t, c in zip(translated, cells)) + " |")
+            continue
+        if not stripped or OPTION.match(stripped) or TARGET.match(line) or re.fullmatch(r"[`:]{3,}", stripped):
+            flush()
+            out.append(line)
+            continue
+        if LIST_ITEM.match(line):
+            flush()
+        block.append(line)
+    flush()
+    return "\n".join(out)
+
+
 # --- notebooks ----------------------------------------------------------------------------
 
 def _source(cell: dict) -> str:
@@ -372,6 +467,12 @@ def set_up_title(source: str) -> str:
 
 def header_note(ctx: Context) -> str:
     appendix = ctx.docname.rsplit("/", 1)[-1].startswith("appendix")
+    if ctx.language == "zh_CN":
+        which = ("附录" if appendix else
+                 f"第 {ctx.chapter_number} 章" if ctx.chapter_number else "一章")
+        return (f"> 这是[《激活函数，算给你看》]({ctx.base_url}intro.html)的{which}，"
+                f"以 notebook 形式呈现（[在线阅读]({ctx.url(ctx.docname)})）。请从上往下运行各单元格；"
+                "第一个单元格会准备好本书的 Python 包 `afe`。文中的数字来自本书构建时的那次运行。")
     which = ("An appendix" if appendix else
              f"Chapter {ctx.chapter_number}" if ctx.chapter_number else "A chapter")
     page = "this appendix" if appendix else "this chapter"
@@ -381,8 +482,13 @@ def header_note(ctx: Context) -> str:
             "those of the book's own run.")
 
 
-def convert_notebook(nb: dict, ctx: Context) -> dict:
-    """The reader notebook of a chapter: a new nbformat-4 dict, without outputs."""
+def convert_notebook(nb: dict, ctx: Context, translate=None) -> dict:
+    """The reader notebook of a chapter: a new nbformat-4 dict, without outputs.
+
+    ``translate(message) -> str | None`` turns the prose into another edition's
+    language, message by message (see :func:`translate_markdown`); the code
+    cells stay as they are.
+    """
     nb = copy.deepcopy(nb)
     cells, timings_seen = [], {}
     noted_header = False
@@ -391,9 +497,12 @@ def convert_notebook(nb: dict, ctx: Context) -> dict:
         tags = list(meta.get("tags", []))
         if cell["cell_type"] == "markdown":
             timings: dict[str, str] = {}
-            text = convert_markdown(_source(cell), ctx, timings)
+            source = _source(cell)
+            if translate is not None:
+                source = translate_markdown(source, translate)
+            text = convert_markdown(source, ctx, timings)
             if timings:
-                text += "\n\n" + TIMING_NOTE
+                text += "\n\n" + TIMING_NOTES.get(ctx.language, TIMING_NOTE)
                 timings_seen.update(timings)
             if not noted_header and text.lstrip().startswith("# "):
                 title, _, rest = text.lstrip().partition("\n")
@@ -494,9 +603,15 @@ def _glue_texts(folder: Path, docname: str) -> dict[str, str]:
     return texts
 
 
+def _language(app) -> str:
+    return app.config.language or "en"
+
+
 def context_from_sphinx(app, docname: str) -> Context:
     env, config = app.env, app.config
     base_url = (config.html_baseurl or "").rstrip("/") + "/"
+    if _language(app) != "en":
+        base_url += f"{_language(app)}/"  # the edition's pages (_ext/translations.py)
     folder = Path(env.mystnb_config.output_folder)
     numbers, equations = {}, {}
     std = env.get_domain("std")
@@ -519,7 +634,8 @@ def context_from_sphinx(app, docname: str) -> Context:
     number = chapters.index(docname) + 1 if docname in chapters else None
     return Context(docname=docname, base_url=base_url, glue=glue, numbers=numbers,
                    equations=equations, titles=titles, citations=_citations(bib),
-                   eq_format=config.math_eqref_format or "Eq. {number}", chapter_number=number)
+                   eq_format=config.math_eqref_format or "Eq. {number}", chapter_number=number,
+                   language=_language(app))
 
 
 def _toc_order(env) -> list[str]:
@@ -542,11 +658,25 @@ def reader_docnames(env) -> list[str]:
     return [d for d in _toc_order(env) if env.doc2path(d).endswith(".ipynb")]
 
 
+def edition_subdir(language: str) -> str:
+    """Where an edition's reader notebooks go, below notebooks/ and _build/reader_notebooks/."""
+    return "" if language == "en" else language
+
+
+def _translator(app, docname: str):
+    """The message lookup of a page in a translated edition, or None in English."""
+    if _language(app) == "en":
+        return None
+    from translations import LOCALE_DIR, read_catalog
+
+    path = Path(app.srcdir) / LOCALE_DIR / _language(app) / "LC_MESSAGES" / f"{docname}.po"
+    catalog = {normalize(k): v for k, v in read_catalog(path).items()}
+    return catalog.get
+
+
 def write_reader_notebooks(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    if (app.config.language or "en") != "en":
-        return  # a translated edition (_ext/translations.py) links to these
     import time
 
     from sphinx.util import logging
@@ -554,10 +684,12 @@ def write_reader_notebooks(app, exception) -> None:
     start = time.perf_counter()
     env = app.env
     written = 0
-    out_root = Path(app.outdir).parent / BUILD_SUBDIR
+    # Beside the build's executed notebooks (_build/jupyter_execute*), never inside the HTML.
+    out_root = Path(env.mystnb_config.output_folder).parent / BUILD_SUBDIR / edition_subdir(_language(app))
     for docname in reader_docnames(env):
         source = json.loads(Path(env.doc2path(docname)).read_text())
-        reader = convert_notebook(source, context_from_sphinx(app, docname))
+        reader = convert_notebook(source, context_from_sphinx(app, docname),
+                                  _translator(app, docname))
         target = out_root / f"{docname}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(dumps(reader))
@@ -569,21 +701,22 @@ def write_reader_notebooks(app, exception) -> None:
         f"reader notebooks: {written} written in {time.perf_counter() - start:.2f} s")
 
 
-def _relocate(buttons, docname: str) -> None:
-    """Point launch links at notebooks/<name>.ipynb instead of the chapter source."""
+def _relocate(buttons, docname: str, language: str = "en") -> None:
+    """Point launch links at notebooks/[<language>/]<name>.ipynb instead of the chapter source."""
     source = f"{docname}.ipynb"
-    reader = f"{READER_DIR}/{PurePosixPath(docname).name}.ipynb"
+    folder = "/".join(p for p in (READER_DIR, edition_subdir(language)) if p)
+    reader = f"{folder}/{PurePosixPath(docname).name}.ipynb"
     for button in buttons:
         if isinstance(button, dict):
             url = button.get("url")
             if isinstance(url, str) and source in url and "_sources" not in url:
                 button["url"] = url.replace(source, reader)
-            _relocate(button.get("buttons", []), docname)
+            _relocate(button.get("buttons", []), docname, language)
 
 
 def point_launch_buttons(app, pagename, templatename, context, doctree) -> None:
     if pagename in app.env.found_docs and app.env.doc2path(pagename).endswith(".ipynb"):
-        _relocate(context.get("header_buttons", []), pagename)
+        _relocate(context.get("header_buttons", []), pagename, _language(app))
 
 
 def setup(app):

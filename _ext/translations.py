@@ -270,6 +270,9 @@ def _make_check_transform():
             docname = self.env.docname
             if str(self.document.get("source", "")).endswith("<translated>"):
                 return  # a translated paragraph's own small document
+            slugs = self.env.metadata[docname].get("myst_slugs")
+            if slugs is not None:
+                self.document["afe_english_slugs"] = dict(slugs)
             catalog = _catalog_for(docname)
             page = _missing(self.env).setdefault(docname, {"messages": [], "glued_values": {}})
             missing = page["messages"] = []
@@ -277,7 +280,23 @@ def _make_check_transform():
                 if needs_translation(message) and message not in catalog and message not in missing:
                     missing.append(message)
 
-    return UntranslatedMessages
+    class RestoreHeadingAnchors(SphinxTransform):
+        """Keep the English heading anchors (``#the-tips-measured``) in a translated page.
+
+        Sphinx parses a translated heading as a document of its own, and MyST
+        then records that document's slugs as the page's: links to the
+        English anchors, which are the page's real section ids, would break.
+        The slugs saved before Locale (see UntranslatedMessages) are put back.
+        """
+
+        default_priority = 21  # right after Locale (20)
+
+        def apply(self, **kwargs):
+            saved = self.document.attributes.pop("afe_english_slugs", None)
+            if saved is not None:
+                self.env.metadata[self.env.docname]["myst_slugs"] = saved
+
+    return UntranslatedMessages, RestoreHeadingAnchors
 
 
 def _configure(app, config) -> None:
@@ -431,7 +450,8 @@ def setup(app):
     app.add_config_value("afe_output_folder", "", "env")
     app.connect("config-inited", _configure)
     app.connect("builder-inited", _move_output_folder, priority=600)
-    app.add_transform(_make_check_transform())
+    for transform in _make_check_transform():
+        app.add_transform(transform)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("env-get-outdated", _outdated)

@@ -101,7 +101,9 @@ def update(language: str, build: Path) -> None:
     # every function's name (which one is slowest depends on the machine).
     from afe import activations, claims
 
-    for message in [*claims.VERDICTS, *(activations.get(n).label() for n in activations.NAMES)]:
+    # "none" is what an empty list of names reads.
+    for message in [*claims.VERDICTS, *(activations.get(n).label() for n in activations.NAMES),
+                    "none"]:
         for part in tr.glue_messages(message):
             if part not in template:
                 template.add(part, auto_comments=["may be glued by any build"])

@@ -113,11 +113,71 @@ def test_code_cells_are_short_and_keep_glue_out_of_sight(path):
 
 # --- against a fresh build ----------------------------------------------------------------------
 
-def test_the_committed_reader_notebooks_are_current(book_build):
-    state = load_script().compare(book_build, READERS)
+@pytest.mark.parametrize("language", load_script().editions())
+def test_the_committed_reader_notebooks_are_current(book_build, language):
+    state = load_script().compare(book_build, language=language)
     assert not any(state.values()), (
-        f"reader notebooks out of date: {state}; run `bash scripts/build.sh` and then "
+        f"{language} reader notebooks out of date: {state}; run `bash scripts/build.sh` and then "
         "`.venv/bin/python scripts/reader_notebooks.py`, and commit notebooks/")
+
+
+# --- the translated editions' reader notebooks ----------------------------------------------
+
+TRANSLATED = [lang for lang in load_script().editions() if lang != "en"]
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_translated_reader_notebooks_have_the_same_code_and_translated_prose(language):
+    folder = READERS / rn.edition_subdir(language)
+    assert sorted(p.name for p in folder.glob("*.ipynb")) == sorted(p.name for p in CHAPTERS)
+    english_prose = []
+    for path in CHAPTERS:
+        english, translated = read(READERS / path.name), read(folder / path.name)
+        code = [[source(c) for c in nb["cells"] if c["cell_type"] == "code"]
+                for nb in (english, translated)]
+        assert code[0] == code[1], f"{language}/{path.name}: the code differs from the English"
+        for cell in translated["cells"]:
+            if cell["cell_type"] != "markdown":
+                continue
+            text = source(cell)
+            assert not MYST_LEFTOVERS.search(text), f"{language}/{path.name}: MyST left in {text[:200]!r}"
+            for paragraph in re.split(r"\n\s*\n", text):
+                prose = re.sub(r"\$[^$]*\$|`[^`]*`|\]\([^)]*\)", " ", paragraph)
+                latin = sum(len(w) for w in re.findall(r"[A-Za-z]{2,}", prose))
+                if latin >= 60 and len(CJK.findall(prose)) < 0.15 * latin:
+                    english_prose.append(f"{path.name}: {paragraph[:100]!r}")
+    assert not english_prose, f"English prose in the {language} reader notebooks:\n" + "\n".join(
+        english_prose[:30])
+
+
+def test_translate_markdown_replaces_messages_and_keeps_structure():
+    catalog = {
+        "The derivative, derived": "导数的推导",
+        "A paragraph over two lines with {glue:text}`k`.": "两行的段落，含 {glue:text}`k`。",
+        "first item": "第一项",
+        "What we found": "我们的发现",
+        "Inside the box.": "框里的话。",
+        "Caption of the figure.": "图的说明。",
+        "cell": "单元",
+    }
+    source = "\n".join([
+        "## The derivative, derived", "",
+        "A paragraph over two", "lines with {glue:text}`k`.", "",
+        "- first item", "- an item nobody translated", "",
+        ":::{admonition} What we found", ":class: important", "", "Inside the box.", ":::", "",
+        "```{glue:figure} fig-x", ":name: fig-x", "", "Caption of the figure.", "```", "",
+        "$$", "x = y \\quad \\text{first item}", "$$", "",
+        "| cell | other |", "|---|---|",
+    ])
+    out = rn.translate_markdown(source, catalog.get).split("\n")
+    assert out[0] == "## 导数的推导"
+    assert out[2] == "两行的段落，含 {glue:text}`k`。"
+    assert out[4:6] == ["- 第一项", "- an item nobody translated"]
+    assert out[7:9] == [":::{admonition} 我们的发现", ":class: important"]
+    assert "框里的话。" in out and "图的说明。" in out
+    assert "x = y \\quad \\text{first item}" in out  # displayed math untouched
+    assert "| 单元 | other |" in out and "|---|---|" in out
 
 
 def test_the_download_button_gives_the_reader_notebook(html, book_build):
