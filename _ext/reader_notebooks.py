@@ -470,7 +470,7 @@ def header_note(ctx: Context) -> str:
     if ctx.language == "zh_CN":
         which = ("附录" if appendix else
                  f"第 {ctx.chapter_number} 章" if ctx.chapter_number else "一章")
-        return (f"> 这是[《激活函数，算给你看》]({ctx.base_url}intro.html)的{which}，"
+        return (f"> 这是[《激活函数：代码运行实录》]({ctx.base_url}intro.html)的{which}，"
                 f"以 notebook 形式呈现（[在线阅读]({ctx.url(ctx.docname)})）。请从上往下运行各单元格；"
                 "第一个单元格会准备好本书的 Python 包 `afe`。文中的数字来自本书构建时的那次运行。")
     which = ("An appendix" if appendix else

@@ -46,6 +46,7 @@ from pathlib import Path
 SOURCE_LANGUAGE = "en"
 LOCALE_DIR = "locales"
 GLUE_DOMAIN = "glued-values"
+GLOSSARY = "glossary.md"
 REPORT = "untranslated.json"
 #: How each edition names itself in the language switcher.
 LANGUAGE_NAMES = {"en": "English", "zh_CN": "简体中文"}
@@ -128,6 +129,24 @@ def _is_list_item(part: str) -> bool:
     # Short items that start with a capital or a digit: names of functions,
     # initializers, layers. Sentences are messages of their own.
     return 0 < len(part) <= 40 and not part.endswith(".") and (part[0].isupper() or part[0].isdigit())
+
+
+def glossary_words(path: Path) -> list[str]:
+    """The Chinese terms of the glossary page's table (its second column), one per word.
+
+    Sphinx's Chinese search segments text with jieba, whose dictionary splits
+    terms such as 激活函数 into 激活 + 函数; given these words as a user
+    dictionary, it keeps them whole, so a search for the term finds it.
+    """
+    words: list[str] = []
+    for line in path.read_text().splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 2 or not line.lstrip().startswith("|"):
+            continue
+        for word in re.split(r"[\s；、，,;（）()]+", cells[1]):
+            if len(word) >= 2 and all("\u3400" <= ch <= "\u9fff" for ch in word) and word not in words:
+                words.append(word)
+    return words
 
 
 def read_catalog(path: Path) -> dict[str, str]:
@@ -308,6 +327,11 @@ def _configure(app, config) -> None:
     _State.glue_catalog = read_catalog(root / f"{GLUE_DOMAIN}.po")
     for name, value in (config.afe_translations.get(_State.language) or {}).items():
         setattr(config, name, value)
+    if _State.language.startswith("zh"):
+        words = Path(app.doctreedir) / f"search-words-{_State.language}.txt"
+        words.parent.mkdir(parents=True, exist_ok=True)
+        words.write_text("".join(f"{w}\n" for w in glossary_words(Path(app.srcdir) / GLOSSARY)))
+        config.html_search_options = {**(config.html_search_options or {}), "dict": str(words)}
     _install_glue(app)
 
 

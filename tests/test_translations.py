@@ -159,16 +159,34 @@ def test_every_page_is_in_both_editions_with_the_right_language(edition, html):
         assert tr._page_url(page, language, "en") in translated, f"{page}: no link back to English"
 
 
-def test_no_notebook_is_executed_twice(edition, book_build):
-    """The translated edition's executed notebooks are the English build's, byte for byte."""
-    language, _ = edition
-    english = book_build / "jupyter_execute"
-    translated = book_build / f"jupyter_execute-{language}"
-    notebooks = sorted(english.rglob("*.ipynb"))
-    assert notebooks
-    for path in notebooks:
-        twin = translated / path.relative_to(english)
-        assert twin.read_bytes() == path.read_bytes(), f"{path.name}: the outputs differ"
+def _outputs(raw: str) -> tuple[list[str], list[str]]:
+    """The images and the text of a page's cell outputs."""
+    images = [m.rsplit("/", 1)[-1] for m in re.findall(
+        r'<div class="cell_output[^"]*">.*?<img[^>]*src="([^"]+)"', raw, flags=re.S)]
+    texts = re.findall(r'<div class="output [^"]*">\s*<div class="highlight[^"]*"><pre>(.*?)</pre>',
+                       raw, flags=re.S)
+    return images, texts
+
+
+def test_the_pages_show_the_same_outputs(edition, html):
+    """Same execution: every figure and every printed output of a translated page is the English one."""
+    language, folder = edition
+    for page in toc_files():
+        english = _outputs((html / f"{page}.html").read_text())
+        translated = _outputs((folder / f"{page}.html").read_text())
+        assert english == translated, f"{page}: the {language} page shows other outputs"
+
+
+def test_a_translated_build_refuses_to_execute_a_notebook():
+    from myst_nb.core.execute import cache
+
+    original = cache.single_nb_execution
+    try:
+        tr._forbid_execution()
+        with pytest.raises(RuntimeError, match="must reuse the English build's execution cache"):
+            cache.single_nb_execution({}, cwd="chapters")
+    finally:
+        cache.single_nb_execution = original
 
 
 def test_glued_numbers_are_identical_and_words_translated(edition, book_build):
@@ -240,11 +258,19 @@ def test_search_finds_chinese_words(edition, word):
         pytest.skip("checked for Chinese")
     index = (folder / "searchindex.js").read_text()
     data = json.loads(index[index.index("(") + 1: index.rindex(")")])
-    docs = data["terms"].get(word)
-    assert docs is not None, f"the search index has no entry for {word}"
-    docs = docs if isinstance(docs, list) else [docs]
-    names = {data["docnames"][d] for d in docs}
-    containing = {page for page in toc_files()
-                  if word in " ".join(_prose((folder / f"{page}.html").read_text()))}
-    assert containing and containing <= names | {"references"}, (
-        f"{word}: found in {sorted(names)}, but these pages contain it: {sorted(containing)}")
+    names = set()
+    for table in ("terms", "titleterms"):  # a word of a page's title is indexed there only
+        docs = data[table].get(word, [])
+        names |= {data["docnames"][d] for d in (docs if isinstance(docs, list) else [docs])}
+    assert names, f"the search index has no entry for {word}"
+    containing = {page for page in toc_files() if page.startswith("chapters/")
+                  and word in " ".join(_prose((folder / f"{page}.html").read_text()))}
+    assert containing and containing <= names, (
+        f"{word}: found in {sorted(names)}, but these chapters contain it: "
+        f"{sorted(containing - names)}")
+
+
+def test_the_glossary_gives_the_search_its_chinese_terms():
+    words = tr.glossary_words(ROOT / tr.GLOSSARY)
+    assert {"激活函数", "梯度消失", "反向传播", "自归一化"} <= set(words)
+    assert all(len(w) >= 2 and not LATIN_WORD.search(w) for w in words)
