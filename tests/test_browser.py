@@ -6,9 +6,10 @@ that MathJax typeset all math (no raw TeX left), and, on notebook pages, that
 the Binder and Colab launch buttons point at this repository (at the
 edition's reader notebook), and that the language switcher links the same page
 of every other edition; the translated editions' pages get the same checks.
-It follows the
-"next" links from the front page to check that the navigation reaches every
-page of the table of contents in order. A screenshot of each page goes to
+On chapter pages it
+clicks open every folded exercise solution. The "next" links, read from the
+pages, must lead from the front page through every page of the table of
+contents in order. A screenshot of each page goes to
 `artifacts/screenshots/`.
 
 Chromium: Debian's `chromium` (scripts/test.sh installs it where missing), or
@@ -120,6 +121,8 @@ def test_page_renders_cleanly(browser, server, name):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{name.replace('/', '__')}.jpg"), full_page=True,
                         type="jpeg", quality=70)
+        if edition_of(name)[1] in NOTEBOOK_PAGES:
+            check_solution_folds(page, name)  # after the screenshot: it shows them folded
     finally:
         page.close()
     assert problems == [], f"{name}: {problems}"
@@ -160,15 +163,21 @@ def check_launch_buttons(links: list[str], name: str, language: str) -> None:
     assert colab and all(u.endswith(f"github/{repo}/blob/{branch}/{reader}") for u in colab), colab
 
 
-def test_next_links_walk_through_the_whole_book(browser, server):
-    visited, url = [], urljoin(server, f"{PAGES[0]}.html")
-    while url and len(visited) <= len(PAGES) + 2:
-        page, report, problems = open_page(browser, url)
-        page.close()
-        assert problems == [], f"{url}: {problems}"
-        path = urlparse(url).path.lstrip("/").removesuffix(".html")
-        visited.append(path)
-        url = report["next"]
+@pytest.mark.parametrize("edition", ["", *(f"{language}/" for language in TRANSLATIONS)])
+def test_next_links_walk_through_the_whole_book(html, edition):
+    """From the front page, the "next" link of each page leads to the next page of the
+    table of contents (read from the pages themselves; each was opened in the browser above)."""
+    import re
+
+    visited, name = [], PAGES[0]
+    while name and len(visited) <= len(PAGES) + 2:
+        visited.append(name)
+        raw = (html / f"{edition}{name}.html").read_text()
+        found = re.search(r'<a class="right-next"\s+href="([^"]+)"', raw)
+        name = None
+        if found:
+            target = urlparse(urljoin(f"http://book/{edition}{visited[-1]}.html", found.group(1))).path
+            name = target.lstrip("/").removeprefix(edition).removesuffix(".html")
     assert visited == PAGES, visited
 
 
@@ -188,26 +197,21 @@ FOLDS = """() => Array.from(document.querySelectorAll('section#exercises details
 }))"""
 
 
-@pytest.mark.parametrize("name", NOTEBOOK_PAGES)
-def test_exercise_solutions_are_folded_and_open_on_click(browser, server, name):
-    page, _, problems = open_page(browser, urljoin(server, f"{name}.html"))
-    try:
-        folds = page.evaluate(FOLDS)
-        assert folds, f"{name}: no folded solutions in an Exercises section"
-        assert not [f for f in folds if f["open"]], f"{name}: solutions shown unfolded: {folds}"
-        summaries = page.locator("section#exercises details > summary")
-        for i in range(summaries.count()):
-            summaries.nth(i).click()
-        opened = page.evaluate(FOLDS)
-        assert all(f["open"] for f in opened), f"{name}: a solution did not open on click"
-        hidden = page.evaluate("""() => Array.from(
-            document.querySelectorAll('section#exercises details .cell_output, '
-                                      + 'section#exercises details .sd-summary-content'))
-            .filter(e => e.getBoundingClientRect().height === 0).length""")
-        assert hidden == 0, f"{name}: {hidden} opened solution parts are still invisible"
-    finally:
-        page.close()
-    assert problems == [], f"{name}: {problems}"
+def check_solution_folds(page, name: str) -> None:
+    """The exercise solutions of a chapter are folded, and each opens on a click."""
+    folds = page.evaluate(FOLDS)
+    assert folds, f"{name}: no folded solutions in an Exercises section"
+    assert not [f for f in folds if f["open"]], f"{name}: solutions shown unfolded: {folds}"
+    summaries = page.locator("section#exercises details > summary")
+    for i in range(summaries.count()):
+        summaries.nth(i).click()
+    opened = page.evaluate(FOLDS)
+    assert all(f["open"] for f in opened), f"{name}: a solution did not open on click"
+    hidden = page.evaluate("""() => Array.from(
+        document.querySelectorAll('section#exercises details .cell_output, '
+                                  + 'section#exercises details .sd-summary-content'))
+        .filter(e => e.getBoundingClientRect().height === 0).length""")
+    assert hidden == 0, f"{name}: {hidden} opened solution parts are still invisible"
 
 
 def test_the_choosing_chapter_tables_fit_the_page(browser, server):
