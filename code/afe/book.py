@@ -26,6 +26,7 @@ from typing import Any, Mapping
 from .claims import CAVEAT, FAILS, HOLDS, OUTDATED, VERDICTS, Claim, Criterion
 
 __all__ = ["glue", "glue_all", "in_book_build", "quiet_import_tensorflow", "setup",
+           "single_threaded_blas",
            "verdicts", "verdict_table", "Claim", "Criterion",
            "HOLDS", "CAVEAT", "OUTDATED", "FAILS", "VERDICTS", "BUILD_ENV", "METADATA_KEY"]
 
@@ -72,10 +73,14 @@ def quiet_import_tensorflow():
 
 
 def setup(tensorflow: bool = True) -> None:
-    """Prepare a notebook: quiet TensorFlow, apply the figure style, short printing.
+    """Prepare a notebook: quiet TensorFlow, one BLAS thread, the figure style, short printing.
 
     Call it in the first code cell after the set-up cell, before anything
     imports TensorFlow.
+
+    NumPy's matrix products run on one thread from here on (see
+    :func:`single_threaded_blas`), so the book's NumPy training runs give the
+    same numbers on a laptop, on Binder, on Colab and in the build.
 
     Args:
         tensorflow: import TensorFlow now, with its start-up messages silenced,
@@ -87,12 +92,30 @@ def setup(tensorflow: bool = True) -> None:
     import numpy as np
     import pandas as pd
 
+    single_threaded_blas()
+
     from . import plotting
 
     plotting.use_book_style()
     np.set_printoptions(precision=6, suppress=False)
     pd.set_option("display.precision", 3)
     pd.set_option("display.width", 88)
+
+
+def single_threaded_blas() -> None:
+    """Run NumPy's BLAS (its matrix products) on one thread, for the rest of the process.
+
+    A multithreaded BLAS splits some sums between its threads and adds the
+    partial sums in an order that depends on how many threads there are. A
+    training run amplifies such a difference in the last bit into a different
+    network, so the same seeded NumPy experiment gave different accuracies on
+    machines with different core counts. On one thread it gives the same
+    numbers everywhere; the networks in this book are small, so it is barely
+    slower. TensorFlow's own thread pools are not affected.
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
 
 
 def _is_figure(value: Any) -> bool:

@@ -95,6 +95,34 @@ def test_tensorflow_imports_without_writing_to_stderr(tmp_path):
     assert result.stderr == "", result.stderr
 
 
+BLAS_PROBE = """
+import hashlib, numpy as np, threadpoolctl
+from afe import book
+from afe.experiments import mlp
+book.setup(tensorflow=False)
+threads = {i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"}
+rng = np.random.default_rng(0)
+x, y = rng.normal(size=(512, 96)), rng.integers(0, 10, 512)
+net = mlp.init_mlp([96, 128, 128, 10], "relu", seed=0)
+mlp.train_sgd(net, x, np.eye(10)[y], epochs=2, lr=0.5, seed=0)
+print(sorted(threads), hashlib.sha256(b"".join(w.tobytes() for w in net.weights)).hexdigest())
+"""
+
+
+def test_setup_gives_numpy_training_one_blas_thread(tmp_path):
+    """Whatever thread count BLAS starts with, setup() leaves one, and a seeded run's weights agree."""
+    import os
+    import subprocess
+
+    outputs = []
+    for threads in ("1", "2"):
+        env = {**os.environ, "OPENBLAS_NUM_THREADS": threads, "OMP_NUM_THREADS": threads}
+        outputs.append(subprocess.run([sys.executable, "-c", BLAS_PROBE], capture_output=True,
+                                      text=True, env=env, cwd=tmp_path, check=True).stdout)
+    assert all(out.startswith("[1] ") for out in outputs), outputs
+    assert outputs[0] == outputs[1], "the same seeded run gave different weights"
+
+
 def test_function_plot_takes_explicit_colours():
     fig = plotting.function_plot(["elu", "elu"], colors=["#000000", "#ffffff"], derivative=False)
     assert [line.get_color() for line in fig.axes[0].get_lines()[:2]] == ["#000000", "#ffffff"]
