@@ -76,6 +76,11 @@ def merge(template, po_path: Path, language: str) -> None:
     else:
         catalog = Catalog(locale=language)
     catalog.update(template, no_fuzzy_matching=False, update_header_comment=False)
+    # Babel flags any message with a "%" followed by a letter ("10 % of a layer")
+    # as python-format, and `msgfmt -c` then rejects its translation. The book's
+    # only placeholders are {} (python-brace-format).
+    for message in catalog:
+        message.flags.discard("python-format")
     po_path.parent.mkdir(parents=True, exist_ok=True)
     with po_path.open("wb") as f:
         write_po(f, catalog, width=88, omit_header=False, no_location=True,

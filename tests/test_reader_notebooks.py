@@ -35,7 +35,8 @@ from book_helpers import ARTIFACTS, CHAPTERS, ROOT
 sys.path.insert(0, str(ROOT / "_ext"))
 import reader_notebooks as rn  # noqa: E402
 
-from reader_runs import BINDER_LIKE, READERS, SMALL_PROFILES, with_parameters  # noqa: E402
+from reader_runs import (BINDER_LIKE, PROFILE_FREE, READERS, SMALL_PROFILES,  # noqa: E402
+                         with_parameters)
 
 READER_FILES = [READERS / p.name for p in CHAPTERS]
 MYST_LEFTOVERS = re.compile(
@@ -242,12 +243,15 @@ def comparable(name: str, key: str) -> bool:
     """Whether a glued value must be the same in a reader run as in the build.
 
     Timings never are. A run with a smaller profile (chapter 11's) computes its
-    training results at other settings; what it reads from the stored sweep
-    (``ref-…``) is still the build's.
+    training results at other settings; what it reads from the stored sweep is
+    still the build's (:data:`reader_runs.PROFILE_FREE`).
     """
     if rn.is_timing(key):
         return False
-    return name not in SMALL_PROFILES or key.startswith("ref-")
+    if name not in SMALL_PROFILES:
+        return True
+    prefixes, excepted = PROFILE_FREE[name]
+    return key.startswith(prefixes) and key not in excepted
 
 
 def check_run(nb, name, html, book_build):

@@ -133,6 +133,14 @@ def test_translations_keep_the_markup_of_their_message(path):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT / tr.LOCALE_DIR)))
+def test_no_message_is_flagged_as_a_percent_format(path):
+    """The book's placeholders are {}; a python-format flag would make `msgfmt -c` reject it."""
+    flagged = [line for line in path.read_text().splitlines()
+               if line.startswith("#,") and re.search(r"(?<!brace-)python-format", line)]
+    assert not flagged, f"{len(flagged)} messages flagged python-format: run scripts/translations.py update"
+
+
 # --- The built editions -----------------------------------------------------------
 
 @pytest.fixture(scope="module", params=LANGUAGES)

@@ -142,12 +142,7 @@ def latex(expr: sp.Expr) -> str:
     anything no taller than a line (:func:`_plain_brackets`). A ``Piecewise``
     stays SymPy's ``cases`` block.
     """
-    return _plain_brackets(_TablePrinter().doprint(_rounded(expr)))
-
-
-def _rounded(expr: sp.Expr) -> sp.Expr:
-    """``expr`` with its floating-point constants rounded to 15 significant digits."""
-    return expr.xreplace({f: sp.Float(float(f), 15) for f in expr.atoms(sp.Float)})
+    return _plain_brackets(_TablePrinter().doprint(symbolic.rounded(expr)))
 
 
 def _cell(text: str) -> str:
@@ -186,13 +181,11 @@ def _math(expr: sp.Expr) -> str:
 
 
 @dataclass(frozen=True)
-class Formula:
-    """One row: registry ``name``, display ``label``, SymPy expression and derivative."""
+class Formula(symbolic.Derivation):
+    """One row: a :class:`afe.symbolic.Derivation` with the display ``label`` of the
+    other tables, its LaTeX written by :func:`latex` for a table."""
 
-    name: str
-    label: str
-    function: sp.Expr
-    derivative: sp.Expr
+    label: str = ""
 
     @property
     def function_latex(self) -> str:
@@ -241,7 +234,7 @@ class FormulaTable:
         width = max(len(r.label) for r in self.rows)
 
         def text(expr: sp.Expr) -> str:
-            return sp.sstr(_rounded(expr), full_prec=False)
+            return sp.sstr(symbolic.rounded(expr), full_prec=False)
 
         return "\n".join(f"{r.label:<{width}}  f(x) = {text(r.function)}\n"
                          f"{'':<{width}}  f'(x) = {text(r.derivative)}"
@@ -272,7 +265,7 @@ def formulas(names: Iterable[str] = activations.NAMES, *, simplify: bool = False
             d = symbolic.derive(name, symbolic=symbolic_params).derivative
         else:
             d = sp.diff(f, symbolic.X)
-        rows.append(Formula(act.name, act.label(), f, d))
+        rows.append(Formula(act.name, f, d, label=act.label()))
     return FormulaTable(tuple(rows))
 
 

@@ -21,7 +21,7 @@ import sympy as sp
 
 from . import activations
 
-__all__ = ["X", "Derivation", "derive", "param_symbols", "expression", "evaluate", "to_latex",
+__all__ = ["X", "Derivation", "derive", "param_symbols", "expression", "evaluate", "rounded", "to_latex",
            "proved_equal", "one_sided_limits", "mp_values", "max_difference"]
 
 #: The real variable all expressions are written in.
@@ -73,15 +73,20 @@ class Derivation:
         return to_latex(self.derivative)
 
 
-def to_latex(expr: sp.Expr, digits: int = 15) -> str:
-    """LaTeX of ``expr`` with floating-point constants shown to ``digits`` significant digits.
+def rounded(expr: sp.Expr, digits: int = 15) -> sp.Expr:
+    """``expr`` with its floating-point constants rounded to ``digits`` significant digits.
 
     The expressions carry the exact binary value of constants such as 0.044715
     (0.044714999999999997803...), which is what NumPy computes with; for the
     reader they are printed rounded.
     """
-    shown = expr.xreplace({f: sp.Float(float(f), digits) for f in expr.atoms(sp.Float)})
-    return sp.latex(shown, full_prec=False)
+    return expr.xreplace({f: sp.Float(float(f), digits) for f in expr.atoms(sp.Float)})
+
+
+def to_latex(expr: sp.Expr, digits: int = 15) -> str:
+    """LaTeX of ``expr`` with floating-point constants shown to ``digits`` significant digits
+    (:func:`rounded`)."""
+    return sp.latex(rounded(expr, digits), full_prec=False)
 
 
 def _simplify(expr: sp.Expr) -> sp.Expr:

@@ -21,7 +21,7 @@ except for the few comparisons with TensorFlow listed in
 :data:`KNOWN_DEVIATIONS`, where TensorFlow itself computes in float32
 precision; each has its reason and a looser bound. TensorFlow is also compared
 only on normal numbers: its CPU kernels flush subnormals (such as 5e-324) to 0.
-The tests and the Overview chapter both call :func:`four_way_check`.
+The tests and the appendix "How this book checks itself" both call :func:`four_way_check`.
 
 The four-way check tests the book's own code. :func:`article_check` tests the
 article instead: each derivative the article prints (transcribed in
