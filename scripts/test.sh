@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Run every test: the unit and property tests of code/, then the book-level
 # tests, which build the whole book (executing every chapter notebook) in a
-# scratch folder, check the result, open every page in headless Chromium
-# (screenshots in artifacts/screenshots/), and build the book a second time to
-# check that the glued numbers are the same. Extra arguments go to pytest.
+# scratch folder, check the result, and open every page of both editions in
+# headless Chromium (screenshots in artifacts/screenshots/). Meanwhile every
+# reader notebook runs as on Colab, in a second environment, and its glued
+# numbers must equal the build's. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup-env.sh requirements-dev.txt
