@@ -9,31 +9,33 @@ import pytest
 import reader_runs
 from book_helpers import CHAPTERS, build_book
 
-#: Tests that wait for the background executions of the reader notebooks.
-BACKGROUND_TESTS = ("test_reader_notebook_runs_like_on_colab",
-                    "test_reader_notebook_runs_like_on_binder",
-                    "test_an_executed_reader_notebook_renders_cleanly_in_a_browser")
+
+def _reader_run_needed(item) -> tuple[str, str] | None:
+    """("colab" or "binder", notebook) if the test ``item`` waits for a reader run."""
+    params = item.callspec.params if hasattr(item, "callspec") else {}
+    test = getattr(item, "originalname", None)
+    if test == "test_reader_notebook_runs_like_on_colab":
+        return "colab", params["path"].stem
+    if test == "test_reader_notebook_runs_like_on_binder":
+        return "binder", params["name"]
+    if test == "test_an_executed_reader_notebook_renders_cleanly_in_a_browser":
+        return "colab", "02_sigmoid"
+    return None
 
 
 def pytest_collection_finish(session):
     """Start the reader-notebook executions now if any selected test needs them.
 
-    They run beside the unit tests and the book build (see reader_runs.py).
+    They run beside the unit tests and the book build (see reader_runs.py),
+    the chapters in book order, so the first tests find theirs done first.
     """
-    colab, binder = [], []
+    needed = {"colab": set(), "binder": set()}
     for item in session.items:
-        params = getattr(item, "callspec", None)
-        params = params.params if params else {}
-        name = getattr(item, "originalname", None)
-        if name == BACKGROUND_TESTS[0]:
-            colab.append(params["path"].stem)
-        elif name == BACKGROUND_TESTS[1]:
-            binder.append(params["name"])
-        elif name == BACKGROUND_TESTS[2]:
-            colab.insert(0, "02_sigmoid")
-    if colab or binder:
+        if (run := _reader_run_needed(item)) is not None:
+            needed[run[0]].add(run[1])
+    if needed["colab"] or needed["binder"]:
         order = [p.stem for p in CHAPTERS]
-        reader_runs.reader_runs(sorted(set(colab), key=order.index), binder)
+        reader_runs.reader_runs(sorted(needed["colab"], key=order.index), sorted(needed["binder"]))
 
 
 def pytest_sessionfinish(session):
