@@ -26,6 +26,15 @@ stamp="$venv/.afe-installed"
 want="$(cat "$reqs" requirements.txt constraints.txt code/pyproject.toml | sha256sum | cut -d' ' -f1) $reqs"
 if [ ! -f "$stamp" ] || ! grep -qxF "$want" "$stamp"; then
   echo "setup-env: installing $reqs (a few minutes the first time)"
+  # TensorFlow makes an environment about 2 GB; say so before pip fails on it.
+  free_mb() { df -Pm "$1" 2>/dev/null | awk 'NR==2 {print $4}'; }
+  for where in "$venv" "${TMPDIR:-/tmp}"; do
+    mb="$(free_mb "$where")"
+    if [ -n "$mb" ] && [ "$mb" -lt 3000 ]; then
+      echo "setup-env: only $mb MB free where $where lies; the install needs" \
+        "about 3000 MB (TensorFlow). Free some disk space first." >&2
+    fi
+  done
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 \
     | grep -v "^WARNING: Location" || true
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
@@ -34,6 +43,7 @@ if [ ! -f "$stamp" ] || ! grep -qxF "$want" "$stamp"; then
   # The book's own environments also need the book tools.
   grep -qE "^(-r requirements.txt|jupyter-book)" "$reqs" && check="$check, jupyter_book"
   "$venv/bin/python" -c "$check" 2>/dev/null \
-    || { echo "setup-env: the install did not complete" >&2; exit 1; }
+    || { echo "setup-env: the install did not complete" \
+           "($(free_mb "$venv") MB free where $venv lies)" >&2; exit 1; }
   echo "$want" >> "$stamp"
 fi
