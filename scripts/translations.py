@@ -65,22 +65,64 @@ def glued_messages(build: Path) -> dict[str, list[str]]:
     return messages
 
 
+def book_metadata() -> dict[str, str]:
+    """The book's title, authors and issue tracker, from _config.yml (their one place)."""
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    return {"title": config["title"], "author": config["author"],
+            "copyright": str(config["copyright"]),
+            "issues": config["repository"]["url"] + "/issues"}
+
+
+def describe(catalog, language: str, changed: bool) -> None:
+    """Fill in the catalogue's header: the book's name and where to report a
+    translation error, instead of Babel's placeholders. The revision date moves
+    only when the messages changed, so an update that changes nothing rewrites
+    nothing but the template's date."""
+    from datetime import datetime, timezone
+
+    from babel import Locale
+
+    book = book_metadata()
+    team = f"{Locale.parse(language).english_name} translators of {book['title']} <{book['issues']}>"
+    catalog.project = book["title"]
+    catalog.version = "main"
+    catalog.copyright_holder = book["author"]
+    catalog.msgid_bugs_address = book["issues"]
+    catalog.language_team = team
+    catalog.last_translator = team
+    catalog.header_comment = (
+        f"# {Locale.parse(language).english_name} translation of {book['title']}.\n"
+        f"# Copyright (C) {book['copyright']} {book['author']}.\n"
+        "# The same license as the book (MIT; see LICENSE).\n"
+        "# Update with `python scripts/translations.py update`; see README.md.\n#")
+    catalog.fuzzy = False
+    if changed or not isinstance(catalog.revision_date, datetime):
+        catalog.revision_date = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+
+
 def merge(template, po_path: Path, language: str) -> None:
     """Merge a template catalogue into a language's .po file (created if missing)."""
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import read_po, write_po
+
+    def contents(catalog) -> list:
+        return [(m.id, m.string, sorted(m.flags)) for m in catalog if m.id]
 
     if po_path.is_file():
         with po_path.open("rb") as f:
             catalog = read_po(f, locale=language)
     else:
         catalog = Catalog(locale=language)
+    before = contents(catalog)
     catalog.update(template, no_fuzzy_matching=False, update_header_comment=False)
     # Babel flags any message with a "%" followed by a letter ("10 % of a layer")
     # as python-format, and `msgfmt -c` then rejects its translation. The book's
     # only placeholders are {} (python-brace-format).
     for message in catalog:
         message.flags.discard("python-format")
+    describe(catalog, language, changed=contents(catalog) != before)
     po_path.parent.mkdir(parents=True, exist_ok=True)
     with po_path.open("wb") as f:
         write_po(f, catalog, width=88, omit_header=False, no_location=True,

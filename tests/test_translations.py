@@ -141,6 +141,22 @@ def test_no_message_is_flagged_as_a_percent_format(path):
     assert not flagged, f"{len(flagged)} messages flagged python-format: run scripts/translations.py update"
 
 
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT / tr.LOCALE_DIR)))
+def test_every_catalogue_header_names_the_book(path):
+    """Babel's placeholders (PROJECT, FULL NAME, YEAR-MO-DA) make `msgfmt -c` warn
+    and tell a translator nothing; `translations.py update` fills the header in."""
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as f:
+        catalog = read_po(f)
+    header = catalog.header_comment + "\n" + "\n".join(f"{k}: {v}" for k, v in catalog.mime_headers)
+    placeholders = [p for p in ("PROJECT", "ORGANIZATION", "FULL NAME", "EMAIL@ADDRESS",
+                                "YEAR-MO-DA", "LL@li.org") if p in header]
+    assert not placeholders, f"header still has {placeholders}: run scripts/translations.py update"
+    assert not catalog.fuzzy, "the header is marked fuzzy"
+    assert "Activation Functions, Executed" in catalog.project
+
+
 # --- The built editions -----------------------------------------------------------
 
 @pytest.fixture(scope="module", params=LANGUAGES)
