@@ -32,8 +32,9 @@ VENV_BIN = ROOT / ".venv" / "bin"
 READER_TARGET = 30.0  # seconds that writing the reader notebooks may add to a build
 #: Seconds each translated edition may add to a cold build, and to an unchanged rebuild.
 TRANSLATION_TARGETS = {"cold build": 90.0, "rebuild, nothing changed": 10.0}
+#: Seconds; the test command is CI's whole run, which must stay under 20 minutes.
 TARGETS = {"cold build": 480.0, "rebuild, nothing changed": 20.0,
-           "rebuild, afe/experiments/gelu.py changed": 120.0, "test command": 1800.0}
+           "rebuild, afe/experiments/gelu.py changed": 120.0, "test command": 1200.0}
 CHANGED_MODULE = Path("code/afe/experiments/gelu.py")
 MEMORY_TARGET_MB = 1536  # Binder gives 2 GB; every notebook must stay under 1.5 GB
 #: Seconds that all chapters' exercise solutions plus the closing chapter may add to a cold build.
