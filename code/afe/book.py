@@ -100,6 +100,9 @@ def setup(tensorflow: bool = True) -> None:
     np.set_printoptions(precision=6, suppress=False)
     pd.set_option("display.precision", 3)
     pd.set_option("display.width", 88)
+    # Show every table cell whole: pandas cuts text longer than 50 characters
+    # to "...", which would hide part of a Keras call or a sentence.
+    pd.set_option("display.max_colwidth", None)
 
 
 def single_threaded_blas() -> None:

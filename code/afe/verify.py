@@ -46,6 +46,7 @@ from . import activations, article, symbolic
 __all__ = [
     "CASES",
     "CHECKS",
+    "CHECK_LABELS",
     "KNOWN_DEVIATIONS",
     "KnownDeviation",
     "TOLERANCE",
@@ -69,6 +70,13 @@ TOLERANCE = 1e-12
 
 #: The names of the four checks, in order.
 CHECKS = ("numpy_vs_sympy", "derivative_vs_sympy", "derivative_vs_autodiff", "numpy_vs_keras")
+#: Column headings for the four checks in a table (short enough to wrap).
+CHECK_LABELS = {
+    "numpy_vs_sympy": "NumPy vs SymPy",
+    "derivative_vs_sympy": "derivative vs SymPy",
+    "derivative_vs_autodiff": "derivative vs autodiff",
+    "numpy_vs_keras": "NumPy vs Keras",
+}
 
 @dataclass(frozen=True)
 class KnownDeviation:
