@@ -97,14 +97,16 @@ INSPECT = """async () => {
     wide_code: Array.from(document.querySelectorAll('.cell_input pre'))
       .filter(p => p.scrollWidth > p.clientWidth + 1).map(p => p.textContent.slice(0, 60)),
     page_scrolls_sideways: document.documentElement.scrollWidth > document.documentElement.clientWidth + 1,
-    wide_tables: Array.from(document.querySelectorAll('main table'))
-      .filter(t => t.getClientRects().length > 0)
-      .filter(t => Math.max(t.scrollWidth, t.parentElement.scrollWidth)
-                   > t.parentElement.clientWidth + 1)
-      .map(t => `${t.scrollWidth} px for ${t.parentElement.clientWidth}: `
-                + (t.rows[0] || t).textContent.trim().replace(/\\s+/g, ' ').slice(0, 60)),
   };
 }"""
+
+# Runs in the page: the shown tables that are wider than the text column (cut
+# off, their hidden part reached only by scrolling the table sideways).
+WIDE_TABLES = """() => Array.from(document.querySelectorAll('main table'))
+  .filter(t => t.getClientRects().length > 0)
+  .filter(t => Math.max(t.scrollWidth, t.parentElement.scrollWidth) > t.parentElement.clientWidth + 1)
+  .map(t => `${t.scrollWidth} px for ${t.parentElement.clientWidth}: `
+            + (t.rows[0] || t).textContent.trim().replace(/\\s+/g, ' ').slice(0, 60))"""
 
 
 def open_page(browser, url):
@@ -129,6 +131,7 @@ def test_page_renders_cleanly(browser, server, name):
                         type="jpeg", quality=70)
         if edition_of(name)[1] in NOTEBOOK_PAGES:
             check_solution_folds(page, name)  # after the screenshot: it shows them folded
+        wide_tables = page.evaluate(WIDE_TABLES)  # the solutions' tables are open now
     finally:
         page.close()
     assert problems == [], f"{name}: {problems}"
@@ -140,9 +143,7 @@ def test_page_renders_cleanly(browser, server, name):
         assert report["images"], f"{name}: a chapter without a single figure is suspicious"
     assert report["wide_code"] == [], f"{name}: code cells that scroll sideways: {report['wide_code']}"
     assert not report["page_scrolls_sideways"], f"{name}: the page scrolls sideways at 1280 px"
-    # A table wider than the text column is cut off, and its hidden part is
-    # reached only by scrolling the table sideways.
-    assert report["wide_tables"] == [], f"{name}: tables wider than the page's column: {report['wide_tables']}"
+    assert wide_tables == [], f"{name}: tables wider than the page's column: {wide_tables}"
     language, page_name = edition_of(name)
     if page_name in NOTEBOOK_PAGES:
         check_launch_buttons(report["links"], page_name, language)
