@@ -66,13 +66,14 @@ def glued_messages(build: Path) -> dict[str, list[str]]:
 
 
 def book_metadata() -> dict[str, str]:
-    """The book's title, authors and issue tracker, from _config.yml (their one place)."""
+    """The book's title, authors, issue tracker and branch, from _config.yml (their one place)."""
     import yaml
 
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     return {"title": config["title"], "author": config["author"],
             "copyright": str(config["copyright"]),
-            "issues": config["repository"]["url"] + "/issues"}
+            "issues": config["repository"]["url"] + "/issues",
+            "branch": config["repository"]["branch"]}
 
 
 def describe(catalog, language: str, changed: bool) -> None:
@@ -85,15 +86,16 @@ def describe(catalog, language: str, changed: bool) -> None:
     from babel import Locale
 
     book = book_metadata()
-    team = f"{Locale.parse(language).english_name} translators of {book['title']} <{book['issues']}>"
+    language_name = Locale.parse(language).english_name
+    team = f"{language_name} translators of {book['title']} <{book['issues']}>"
     catalog.project = book["title"]
-    catalog.version = "main"
+    catalog.version = book["branch"]
     catalog.copyright_holder = book["author"]
     catalog.msgid_bugs_address = book["issues"]
     catalog.language_team = team
     catalog.last_translator = team
     catalog.header_comment = (
-        f"# {Locale.parse(language).english_name} translation of {book['title']}.\n"
+        f"# {language_name} translation of {book['title']}.\n"
         f"# Copyright (C) {book['copyright']} {book['author']}.\n"
         "# The same license as the book (MIT; see LICENSE).\n"
         "# Update with `python scripts/translations.py update`; see README.md.\n#")
